@@ -1,0 +1,215 @@
+"""Load and validate the brief configuration (the TOML format of shared/corpora/FORMAT.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from dailybrief.models import Source
+
+USER_AGENT = "dailybrief/0.1 (+https://github.com/dailybrief/dailybrief; daily policy brief collector)"
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; the message is one line naming file, key and expectation."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class BriefSettings(_Strict):
+    """The `[brief]` table: what the brief is called and how much it covers."""
+
+    title: str = Field(min_length=1)
+    publishers: list[str] = Field(default_factory=list)
+    date: dt.date | None = None
+    window_days: Annotated[int, Field(ge=1, le=366)] = 7
+    language: str = "zh"
+    max_sections: Annotated[int, Field(ge=1, le=50)] = 5
+    disclaimer: str = ""
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _parse_date(cls, value: Any) -> Any:
+        """Accept TOML dates and ISO date strings."""
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError as exc:
+                raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}") from exc
+        return value
+
+
+class ThemeSettings(_Strict):
+    """The `[theme]` table: what the brief watches."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    keywords: list[str] = Field(default_factory=list)
+
+
+class CollectSettings(_Strict):
+    """The optional `[collect]` table: how politely and how hard to fetch."""
+
+    user_agent: str = USER_AGENT
+    concurrency: Annotated[int, Field(ge=1, le=256)] = 16
+    per_host: Annotated[int, Field(ge=1, le=64)] = 4
+    connect_timeout: Annotated[float, Field(gt=0)] = 5.0
+    read_timeout: Annotated[float, Field(gt=0)] = 20.0
+    total_timeout: Annotated[float, Field(gt=0)] = 60.0
+    retries: Annotated[int, Field(ge=0, le=10)] = 2
+    backoff: Annotated[float, Field(ge=0)] = 0.5
+    max_retry_after: Annotated[float, Field(ge=0)] = 30.0
+    max_bytes: Annotated[int, Field(ge=1024)] = 10_000_000
+    max_redirects: Annotated[int, Field(ge=0, le=30)] = 10
+    max_items: Annotated[int, Field(ge=1)] = 200
+    robots: bool = True
+
+
+def _check_url(value: str) -> str:
+    """Require an absolute http(s) or file URL."""
+    if not re.match(r"^(https?|file)://[^\s/]+|^file:///", value):
+        raise ValueError(f"expected an absolute http(s):// URL, got {value!r}")
+    return value
+
+
+class SourceSettings(_Strict):
+    """One `[[source]]` table."""
+
+    name: str = Field(min_length=1)
+    url: str = Field(min_length=1)
+    type: Literal["feed", "page", "dir"]
+    level: Literal["national", "provincial", "city", "media"]
+    selector: str | None = None
+    link_pattern: str | None = None
+    next_selector: str | None = None
+    max_pages: Annotated[int, Field(ge=1, le=100)] = 1
+    encoding: str | None = None
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _check_kind(self) -> SourceSettings:
+        """Check the URL and options that only make sense for some source types."""
+        if self.type != "dir":
+            _check_url(self.url)
+        if self.type == "page" and not (self.selector or self.link_pattern):
+            raise ValueError("a page source needs 'selector' (CSS) or 'link_pattern' (regex)")
+        if self.type != "page":
+            for key in ("selector", "link_pattern", "next_selector"):
+                if getattr(self, key) is not None:
+                    raise ValueError(f"'{key}' only applies to type = \"page\"")
+        if self.link_pattern is not None:
+            try:
+                re.compile(self.link_pattern)
+            except re.error as exc:
+                raise ValueError(f"'link_pattern' is not a valid regular expression: {exc}") from exc
+        if self.selector is not None:
+            from cssselect import SelectorSyntaxError, parse  # noqa: PLC0415 - only needed here
+
+            try:
+                parse(self.selector)
+            except SelectorSyntaxError as exc:
+                raise ValueError(f"'selector' is not a valid CSS selector: {exc}") from exc
+        return self
+
+
+class Config(_Strict):
+    """A whole configuration file."""
+
+    brief: BriefSettings
+    theme: ThemeSettings
+    collect: CollectSettings = CollectSettings()
+    source: list[SourceSettings] = Field(min_length=1)
+    path: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Config:
+        """Source names identify rows in the archive, so they must be unique."""
+        names = [s.name for s in self.source]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"source names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    def sources(self) -> list[Source]:
+        """Return the enabled sources as core records, with dir paths resolved against the file."""
+        out = []
+        base = self.path.parent if self.path else Path.cwd()
+        for s in self.source:
+            if not s.enabled:
+                continue
+            url = s.url
+            if s.type == "dir" and not url.startswith("file://"):
+                url = (base / url).resolve().as_uri()
+            options = s.model_dump(exclude={"name", "url", "type", "level", "enabled"}, exclude_none=True)
+            out.append(Source(name=s.name, url=url, type=s.type, level=s.level, options=options))
+        return out
+
+
+def _location(loc: tuple[int | str, ...], data: dict[str, Any]) -> str:
+    """Render a pydantic error location as a TOML key path, e.g. source[2].level."""
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            name = ""
+            if parts == ["source"] and isinstance(data.get("source"), list) and item < len(data["source"]):
+                entry = data["source"][item]
+                if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                    name = f" ({entry['name']})"
+            parts[-1] = f"{parts[-1]}[{item + 1}]{name}"
+        else:
+            parts.append(str(item))
+    return ".".join(parts) or "(top level)"
+
+
+def _describe(error: Any) -> str:
+    """Turn one pydantic error into 'what was expected'."""
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "missing required key"
+    msg = str(error["msg"])
+    msg = msg.removeprefix("Value error, ")
+    got = error.get("input")
+    if kind.endswith("_type") or kind in {"literal_error", "greater_than_equal", "less_than_equal"}:
+        shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
+        return f"{msg[0].lower()}{msg[1:]} (got {shown})"
+    return msg
+
+
+def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
+    """Validate a parsed TOML mapping; raise ConfigError with one line per the first problem."""
+    where = str(path) if path else "<config>"
+    try:
+        config = Config.model_validate({**data, "path": path} if path else data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+        raise ConfigError(f"{where}: {_location(first['loc'], data)}: {_describe(first)}{more}") from None
+    return config
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a config file; every failure is a ConfigError naming the file."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: no such config file") from None
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read config file: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{p}: not UTF-8 text; save the config as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{p}: not valid TOML: {exc}") from None
+    return parse_config(data, p.resolve())

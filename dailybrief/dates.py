@@ -1,0 +1,141 @@
+"""Publication dates: Chinese page conventions first, htmldate as the general floor.
+
+Order of evidence, strongest first: a publication-date `<meta>` Chinese CMSs write
+(PubDate, publishdate…), a labelled line in the page (发布时间：…), htmldate's
+original-date search, the URL, and last a month-day in the body's first lines with the
+year taken from the page. htmldate answers YYYY-01-01 when it only finds a year, so
+such an answer is used only when nothing better exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from typing import Any
+
+from htmldate import find_date
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９／－．：", "0123456789/-.:")
+_YMD = re.compile(r"(20\d{2}|19\d{2})\s*(?:年\s*|[-/.])(\d{1,2})\s*(?:月\s*|[-/.])(\d{1,2})(?!\d)\s*日?")
+_MD_CN = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_META_NAMES = (
+    "pubdate", "publishdate", "publish_date", "publishtime", "firstpublishedtime",
+    "contentpublishtime", "pub_date", "pubtime", "releasedate", "dc.date.issued",
+)
+# Labels of the first publication; a bare 时间/日期 counts only when it is not the tail of
+# another label (报名时间, 更新时间, 截止日期 …).
+_LABELLED = re.compile(
+    r"(?:发布时间|发布日期|发表时间|发稿时间|发文日期|成文日期|印发日期|(?<![\u4e00-\u9fff])(?:时间|日期))"
+    r"\s*[：:]\s*((?:19|20)\d{2}\s*(?:年\s*|[-/.])\d{1,2}\s*(?:月\s*|[-/.])\d{1,2})"
+)
+_URL_PATTERNS = (
+    re.compile(r"(?<!\d)(20\d{2})[-_/]?(0[1-9]|1[0-2])[-_/]?(0[1-9]|[12]\d|3[01])(?!\d)"),
+    re.compile(r"/(20\d{2})[-/](0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/"),
+    re.compile(r"/(20\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/"),
+    re.compile(r"/(20\d{2})/(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/"),
+)
+
+
+def make_date(year: int, month: int, day: int) -> dt.date | None:
+    """Return a date or None when the parts do not form one."""
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date_text(text: str) -> dt.date | None:
+    """Parse the first full date in a string: 2026-06-08, 2026/6/9, 2026年6月8日, full-width digits."""
+    match = _YMD.search(text.translate(_FULLWIDTH))
+    if not match:
+        return None
+    return make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+
+
+def date_from_meta(meta: dict[str, str]) -> dt.date | None:
+    """Return the date in a Chinese CMS publication-date meta tag (names lower-cased)."""
+    for name in _META_NAMES:
+        value = meta.get(name)
+        if value:
+            found = parse_date_text(value)
+            if found:
+                return found
+    return None
+
+
+def date_from_labels(text: str) -> dt.date | None:
+    """Return the first date introduced by a publication label such as 发布时间：."""
+    flat = text.translate(_FULLWIDTH)
+    for match in _LABELLED.finditer(flat):
+        found = parse_date_text(match.group(1))
+        if found:
+            return found
+    return None
+
+
+def date_from_url(url: str) -> dt.date | None:
+    """Return a date written in a URL path (t20260608_, /2026-06/15/, /2026/0609/, /art/2026/6/11/)."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", url)
+    for pattern in _URL_PATTERNS:
+        for match in pattern.finditer(path):
+            found = make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            if found:
+                return found
+    return None
+
+
+def year_hint(*texts: str) -> int | None:
+    """Return the year most often written in the texts (a context for month-day dates)."""
+    years = Counter(int(y) for t in texts for y in re.findall(r"(?<!\d)(20\d{2})(?=\s*年|[-/.])", t))
+    return years.most_common(1)[0][0] if years else None
+
+
+def date_from_body(lines: list[str], year: int | None, limit: int = 4) -> dt.date | None:
+    """Return a date stated in the body's first lines, using `year` for a bare 6月15日."""
+    for line in lines[:limit]:
+        flat = line.translate(_FULLWIDTH)
+        found = parse_date_text(flat[:80])
+        if found:
+            return found
+        match = _MD_CN.search(flat[:60])
+        if match and year:
+            found = make_date(year, int(match.group(1)), int(match.group(2)))
+            if found:
+                return found
+    return None
+
+
+def htmldate_guess(html: Any, url: str | None) -> dt.date | None:
+    """Return htmldate's original publication date, or None."""
+    try:
+        found = find_date(html, url=url, original_date=True, extensive_search=True)
+    except (ValueError, TypeError):
+        return None
+    return dt.date.fromisoformat(found) if found else None
+
+
+def _suspect(found: dt.date, page_text: str) -> bool:
+    """Say whether a January 1st answer is htmldate's year-only fallback."""
+    if (found.month, found.day) != (1, 1):
+        return False
+    flat = page_text.translate(_FULLWIDTH)
+    return not re.search(rf"{found.year}\s*(?:年\s*0?1\s*月\s*0?1\s*日|[-/.]0?1[-/.]0?1(?!\d))", flat)
+
+
+def find_published(
+    html: Any, url: str | None, meta: dict[str, str], page_text: str, body_lines: list[str]
+) -> dt.date | None:
+    """Return the original publication date of a page, or None when it states none."""
+    found = date_from_meta(meta) or date_from_labels(page_text)
+    if found:
+        return found
+    guess = htmldate_guess(html, url)
+    if guess and not _suspect(guess, page_text):
+        return guess
+    if url:
+        found = date_from_url(url)
+        if found:
+            return found
+    hint = guess.year if guess else year_hint(page_text)
+    return date_from_body(body_lines, hint) or guess

@@ -1,0 +1,46 @@
+"""`dailybrief demo`: the bundled demo site, served on loopback, through the pipeline."""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from dailybrief.config import load_config
+from dailybrief.ingest import Progress, ingest
+from dailybrief.report import health_table
+from dailybrief.siteserver import SiteServer
+from dailybrief.store import Archive
+
+
+def demo_root() -> Path:
+    """Return the folder of the bundled demo (site/, local/, config.toml)."""
+    return Path(str(resources.files("dailybrief").joinpath("demo")))
+
+
+def prepare(out: Path, server: SiteServer) -> Path:
+    """Write the demo config (with the server's address) and its local folder into `out`."""
+    root = demo_root()
+    out.mkdir(parents=True, exist_ok=True)
+    config_path = out / "config.toml"
+    config_path.write_text(server.substitute((root / "config.toml").read_text(encoding="utf-8")), encoding="utf-8")
+    local = out / "local"
+    if local.exists():
+        shutil.rmtree(local)
+    shutil.copytree(root / "local", local)
+    return config_path
+
+
+def run_demo(out: Path, progress: Progress) -> None:
+    """Serve the demo site, ingest it into `out/dailybrief.db` and print the source table."""
+    with SiteServer(demo_root() / "site") as server:
+        click.echo(f"demo site served at {server.base_url}", err=True)
+        config_path = prepare(out, server)
+        config = load_config(config_path)
+        with Archive(out / "dailybrief.db") as archive:
+            report = ingest(config, archive, config.brief.date, progress)
+            click.echo(health_table(report.health))
+            click.echo(f"\n{archive.count('articles')} articles archived in {archive.path.resolve()}")
+        click.echo(f"config: {config_path.resolve()}")
