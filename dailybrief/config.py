@@ -8,7 +8,15 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from dailybrief.models import Source
 
@@ -83,9 +91,10 @@ class SourceSettings(_Strict):
     """One `[[source]]` table."""
 
     name: str = Field(min_length=1)
-    url: str = Field(min_length=1)
+    # `type` comes before `url` so the URL check knows whether a folder path is allowed.
     type: Literal["feed", "page", "dir"]
     level: Literal["national", "provincial", "city", "media"]
+    url: str = Field(min_length=1)
     selector: str | None = None
     link_pattern: str | None = None
     next_selector: str | None = None
@@ -93,11 +102,15 @@ class SourceSettings(_Strict):
     encoding: str | None = None
     enabled: bool = True
 
+    @field_validator("url")
+    @classmethod
+    def _check_source_url(cls, value: str, info: ValidationInfo) -> str:
+        """Require an http(s) URL except for folders, which may be paths."""
+        return value if info.data.get("type") == "dir" else _check_url(value)
+
     @model_validator(mode="after")
     def _check_kind(self) -> SourceSettings:
-        """Check the URL and options that only make sense for some source types."""
-        if self.type != "dir":
-            _check_url(self.url)
+        """Check the options that only make sense for some source types."""
         if self.type == "page" and not (self.selector or self.link_pattern):
             raise ValueError("a page source needs 'selector' (CSS) or 'link_pattern' (regex)")
         if self.type != "page":
@@ -168,11 +181,22 @@ def _location(loc: tuple[int | str, ...], data: dict[str, Any]) -> str:
     return ".".join(parts) or "(top level)"
 
 
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """Return the settings model that owns the key at a location."""
+    owners: dict[tuple[str, ...], type[BaseModel]] = {
+        (): Config, ("brief",): BriefSettings, ("theme",): ThemeSettings,
+        ("collect",): CollectSettings, ("source",): SourceSettings,
+    }
+    return owners.get(tuple(str(p) for p in loc[:-1] if not isinstance(p, int)))
+
+
 def _describe(error: Any) -> str:
     """Turn one pydantic error into 'what was expected'."""
     kind = error["type"]
     if kind == "extra_forbidden":
-        return "unknown key"
+        model = _model_at(error["loc"])
+        keys = [k for k in model.model_fields if k != "path"] if model else []
+        return f"unknown key (expected one of: {', '.join(keys)})" if keys else "unknown key"
     if kind == "missing":
         return "missing required key"
     msg = str(error["msg"])

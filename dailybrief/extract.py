@@ -52,7 +52,7 @@ class Page:
 
 def media_type(content_type: str, url: str) -> str:
     """Return the media type from the header, else guessed from the URL's file suffix."""
-    kind = content_type.split(";")[0].strip().lower()
+    kind = content_type.split(";", maxsplit=1)[0].strip().lower()
     if kind:
         return kind
     suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
@@ -63,7 +63,7 @@ def media_type(content_type: str, url: str) -> str:
 def clean_body(text: str, title: str) -> list[str]:
     """Split extracted text into paragraphs, dropping the repeated title and furniture lines."""
     flat_title = title.replace(" ", "")
-    paragraphs = []
+    paragraphs: list[str] = []
     for raw in text.split("\n"):
         line = clean_space(raw)
         if not line or _SHARE_LINE.match(line):
@@ -98,8 +98,8 @@ def extract_html(text: str, url: str, source_name: str = "") -> Article:
     paragraphs = clean_body(body, title)
     published = find_published(parse_html(text), url or None, meta, page_text, paragraphs)
     publisher = find_publisher(meta, page_title, page_text) or source_name
-    return _article(url, source_name, title, published, publisher, find_origin(meta, page_text),
-                    paragraphs, detect_language(title + "".join(paragraphs[:5]), declared_lang))
+    return _article(url, source_name, title, published, publisher=publisher, origin=find_origin(meta, page_text),
+                    paragraphs=paragraphs, lang=detect_language(title + "".join(paragraphs[:5]), declared_lang))
 
 
 def extract_plain_text(text: str, url: str, source_name: str = "") -> Article:
@@ -110,11 +110,11 @@ def extract_plain_text(text: str, url: str, source_name: str = "") -> Article:
     published = find_published(None, url, {}, "\n".join(rest[:6]), rest) if rest else None
     origin = find_origin({}, "\n".join(rest[:6]))
     paragraphs = clean_body("\n".join(rest), title)
-    return _article(url, source_name, title, published, source_name, origin, paragraphs,
-                    detect_language(title + "".join(paragraphs[:5]), None))
+    return _article(url, source_name, title, published, publisher=source_name, origin=origin,
+                    paragraphs=paragraphs, lang=detect_language(title + "".join(paragraphs[:5]), None))
 
 
-def _article(url: str, source: str, title: str, published: date | None, publisher: str, origin: str,
+def _article(url: str, source: str, title: str, published: date | None, *, publisher: str, origin: str,
              paragraphs: list[str], lang: str) -> Article:
     """Assemble an Article with its content-hash id."""
     body = "\n".join(paragraphs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 from dailybrief.config import Config
 from dailybrief.downloads import Fetcher
@@ -24,25 +25,38 @@ async def _check(source: Source, fetcher: Fetcher, max_items: int) -> Listing:
         return Listing(error=f"listing failed: {type(exc).__name__}: {exc}")
 
 
-def status_of(listing: Listing) -> str:
-    """Return broken (cannot be read), silent (no items) or ok."""
+STALE_AFTER_DAYS = 14
+
+
+def status_of(listing: Listing, newest: dt.date | None, today: dt.date) -> str:
+    """Return broken (cannot be read), silent (no items), stale (nothing new for weeks) or ok."""
     if listing.error:
         return "broken"
-    return "ok" if listing.items else "silent"
+    if not listing.items:
+        return "silent"
+    if newest and (today - newest).days > STALE_AFTER_DAYS:
+        return "stale"
+    return "ok"
 
 
-async def check_sources(config: Config, archive: Archive | None) -> tuple[str, int]:
-    """Check every source; return the rendered table and how many are broken or silent."""
+async def check_sources(config: Config, archive: Archive | None, today: dt.date | None = None) -> tuple[str, int]:
+    """Check every source; return the rendered table and how many are broken, silent or stale."""
+    today = today or config.brief.date or dt.date.today()
     sources = config.sources()
     async with Fetcher(config.collect) as fetcher:
         listings = await asyncio.gather(*(_check(s, fetcher, config.collect.max_items) for s in sources))
     rows = []
     bad = 0
     for source, listing in zip(sources, listings, strict=True):
-        status = status_of(listing)
+        newest = archive.newest_article(source.name) if archive else None
+        status = status_of(listing, newest, today)
         bad += status != "ok"
         last = archive.last_success(source.name) if archive else None
         why = listing.error or "; ".join(listing.problems)
+        if status == "stale":
+            why = why or f"newest archived article is from {newest}"
         rows.append([source.name, source.type, source.level, status, str(len(listing.items)),
-                     (last or "never")[:16].replace("T", " ") if archive else "-", why])
-    return table(["source", "type", "level", "status", "items", "last success", "why"], rows, 70), bad
+                     (last or "never")[:16].replace("T", " ") if archive else "-",
+                     newest.isoformat() if newest else "-", why])
+    headers = ["source", "type", "level", "status", "items", "last success", "newest article", "why"]
+    return table(headers, rows, 70), bad

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from cssselect import GenericTranslator
 
@@ -32,7 +33,7 @@ def parse_list_page(html: str, url: str, *, selector: str | None, link_pattern: 
     tree.make_links_absolute(url, resolve_base_href=True, handle_failures="ignore")
     if selector:
         nodes = tree.xpath(_xpath(selector))
-        anchors = []
+        anchors: list[Any] = []
         for node in nodes:
             anchors.extend([node] if node.tag == "a" else node.xpath(".//a[@href]"))
     else:

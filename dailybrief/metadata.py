@@ -55,7 +55,7 @@ def split_site_suffix(page_title: str, page_text: str, site_names: list[str]) ->
     it in its visible text (header, footer, 主办单位); otherwise only a strong separator
     (`_`, ` - `, `|`, `--`) cuts it off.
     """
-    head, tails = page_title.strip(), []
+    head, tails = page_title.strip(), list[str]()
     names = [n for n in site_names if n]
     while True:
         match = _TAIL.match(head)

@@ -30,7 +30,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.base = base
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: the pipeline reports what matters."""
 
     def do_GET(self) -> None:

@@ -295,3 +295,8 @@ class Archive:
             "SELECT MAX(r.started_at) FROM source_health h JOIN runs r ON r.id = h.run_id"
             " WHERE h.source = ? AND h.seen > 0", (source,)).fetchone()
         return str(row[0]) if row and row[0] else None
+
+    def newest_article(self, source: str) -> dt.date | None:
+        """Return the publication date of a source's newest stored article."""
+        row = self.db.execute("SELECT MAX(published) FROM articles WHERE source = ?", (source,)).fetchone()
+        return dt.date.fromisoformat(row[0]) if row and row[0] else None
