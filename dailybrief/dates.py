@@ -24,9 +24,10 @@ _META_NAMES = (
     "contentpublishtime", "pub_date", "pubtime", "releasedate", "dc.date.issued",
 )
 # Labels of the first publication; a bare 时间/日期 counts only when it is not the tail of
-# another label (报名时间, 更新时间, 截止日期 …).
+# another label (报名时间, 更新时间, 截止日期, and 成文日期 — the day a document was signed,
+# often days before it is published).
 _LABELLED = re.compile(
-    r"(?:发布时间|发布日期|发表时间|发稿时间|发文日期|成文日期|印发日期|(?<![\u4e00-\u9fff])(?:时间|日期))"
+    r"(?:发布时间|发布日期|发表时间|发稿时间|(?<![\u4e00-\u9fff])(?:时间|日期))"
     r"\s*[：:]\s*((?:19|20)\d{2}\s*(?:年\s*|[-/.])\d{1,2}\s*(?:月\s*|[-/.])\d{1,2})"
 )
 _URL_PATTERNS = (
@@ -86,23 +87,52 @@ def date_from_url(url: str) -> dt.date | None:
 
 
 def year_hint(*texts: str) -> int | None:
-    """Return the year most often written in the texts (a context for month-day dates)."""
-    years = Counter(int(y) for t in texts for y in re.findall(r"(?<!\d)(20\d{2})(?=\s*年|[-/.])", t))
+    """Return the year the page most often writes as a date's year (targets like 到2027年底 excluded)."""
+    years = Counter(
+        int(m.group(1)) for t in texts
+        for m in re.finditer(r"(?<![\d到至—\-～~])(20\d{2})(?=\s*年(?!底|末|前|内|以前)|[-/.]\d)", t)
+    )
     return years.most_common(1)[0][0] if years else None
 
 
-def date_from_body(lines: list[str], year: int | None, limit: int = 4) -> dt.date | None:
-    """Return a date stated in the body's first lines, using `year` for a bare 6月15日."""
+def month_day(month: int, day: int, year: int | None, today: dt.date) -> dt.date | None:
+    """Date a bare 6月15日: in the given year, else the latest such day not after `today`."""
+    if year:
+        return make_date(year, month, day)
+    found = make_date(today.year, month, day)
+    if found and found > today:
+        found = make_date(today.year - 1, month, day)
+    return found
+
+
+def date_from_body(lines: list[str], year: int | None, today: dt.date, limit: int = 4) -> dt.date | None:
+    """Return a date stated in the body's first lines, dating a bare 6月15日 with `month_day`."""
     for line in lines[:limit]:
         flat = line.translate(_FULLWIDTH)
         found = parse_date_text(flat[:80])
         if found:
             return found
         match = _MD_CN.search(flat[:60])
-        if match and year:
-            found = make_date(year, int(match.group(1)), int(match.group(2)))
+        if match:
+            found = month_day(int(match.group(1)), int(match.group(2)), year, today)
             if found:
                 return found
+    return None
+
+
+def date_near_title(page_text: str, title: str, window: int = 4) -> dt.date | None:
+    """Return a full date on the lines just below the headline (the news date line)."""
+    flat_title = title.replace(" ", "")
+    if len(flat_title) < 4:
+        return None
+    lines = page_text.split("\n")
+    for index, line in enumerate(lines):
+        if flat_title in line.replace(" ", ""):
+            for below in lines[index + 1: index + 1 + window]:
+                found = parse_date_text(below)
+                if found:
+                    return found
+            return None
     return None
 
 
@@ -124,18 +154,27 @@ def _suspect(found: dt.date, page_text: str) -> bool:
 
 
 def find_published(
-    html: Any, url: str | None, meta: dict[str, str], page_text: str, body_lines: list[str]
+    html: Any, url: str | None, meta: dict[str, str], page_text: str, body_lines: list[str], *,
+    title: str = "", chinese: bool = False, today: dt.date | None = None,
 ) -> dt.date | None:
-    """Return the original publication date of a page, or None when it states none."""
+    """Return the original publication date of a page, or None when it states none.
+
+    On Chinese pages the date line under the headline and the URL come before htmldate,
+    whose original-date mode takes the earliest date anywhere (a sidebar link's, say).
+    """
     found = date_from_meta(meta) or date_from_labels(page_text)
     if found:
         return found
-    guess = htmldate_guess(html, url)
+    if chinese:
+        found = date_near_title(page_text, title) or (date_from_url(url) if url else None)
+        if found:
+            return found
+    guess = htmldate_guess(html, url) if html is not None else None
     if guess and not _suspect(guess, page_text):
         return guess
     if url:
         found = date_from_url(url)
         if found:
             return found
-    hint = guess.year if guess else year_hint(page_text)
-    return date_from_body(body_lines, hint) or guess
+    year = guess.year if guess else year_hint(page_text)
+    return date_from_body(body_lines, year, today or dt.date.today()) or guess

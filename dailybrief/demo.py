@@ -34,13 +34,23 @@ def prepare(out: Path, server: SiteServer) -> Path:
 
 
 def run_demo(out: Path, progress: Progress) -> None:
-    """Serve the demo site, ingest it into `out/dailybrief.db` and print the source table."""
+    """Serve the demo site, ingest it into a fresh `out/dailybrief.db` and print the source table.
+
+    The site's port changes from run to run, and with it every URL, so the demo starts a
+    new archive each time; it ingests twice to show that a re-run adds nothing.
+    """
     with SiteServer(demo_root() / "site") as server:
         click.echo(f"demo site served at {server.base_url}", err=True)
         config_path = prepare(out, server)
         config = load_config(config_path)
-        with Archive(out / "dailybrief.db") as archive:
+        db = out / "dailybrief.db"
+        for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        with Archive(db) as archive:
             report = ingest(config, archive, config.brief.date, progress)
             click.echo(health_table(report.health))
-            click.echo(f"\n{archive.count('articles')} articles archived in {archive.path.resolve()}")
+            again = ingest(config, archive, config.brief.date)
+            unchanged = sum(h.unchanged for h in again.health)
+            click.echo(f"\nsame day again: {again.new} new, {unchanged} unchanged (nothing is stored twice)")
+            click.echo(f"{archive.count('articles')} articles archived in {archive.path.resolve()}")
         click.echo(f"config: {config_path.resolve()}")

@@ -119,7 +119,8 @@ class Fetcher:
         last = FetchFailed("not attempted")
         for attempt in range(attempts):
             try:
-                async with self._global, self._hosts[host_of(url)]:
+                # Host slot first: a request queued behind a busy host must not hold a global slot.
+                async with self._hosts[host_of(url)], self._global:
                     return await asyncio.wait_for(self._follow(url, validators),
                                                   timeout=self.settings.total_timeout)
             except TimeoutError:

@@ -85,7 +85,7 @@ def _main_text(tree: Any, url: str) -> str:
     return text or ""
 
 
-def extract_html(text: str, url: str, source_name: str = "") -> Article:
+def extract_html(text: str, url: str, source_name: str = "", today: date | None = None) -> Article:
     """Extract an Article from decoded HTML."""
     tree = parse_html(text)
     meta = meta_tags(tree)
@@ -96,18 +96,20 @@ def extract_html(text: str, url: str, source_name: str = "") -> Article:
     # htmldate and trafilatura clean the tree they are given: parse a fresh copy for each.
     body = _main_text(parse_html(text), url)
     paragraphs = clean_body(body, title)
-    published = find_published(parse_html(text), url or None, meta, page_text, paragraphs)
+    lang = detect_language(title + "".join(paragraphs[:5]), declared_lang)
+    published = find_published(parse_html(text), url or None, meta, page_text, paragraphs, title=title,
+                               chinese=lang == "zh", today=today)
     publisher = find_publisher(meta, page_title, page_text) or source_name
     return _article(url, source_name, title, published, publisher=publisher, origin=find_origin(meta, page_text),
-                    paragraphs=paragraphs, lang=detect_language(title + "".join(paragraphs[:5]), declared_lang))
+                    paragraphs=paragraphs, lang=lang)
 
 
-def extract_plain_text(text: str, url: str, source_name: str = "") -> Article:
+def extract_plain_text(text: str, url: str, source_name: str = "", today: date | None = None) -> Article:
     """Extract an Article from a plain-text file: first line is the title, dates from labels."""
     lines = [clean_space(line) for line in text.splitlines() if line.strip()]
     title = lines[0] if lines else ""
     rest = lines[1:]
-    published = find_published(None, url, {}, "\n".join(rest[:6]), rest) if rest else None
+    published = find_published(None, url, {}, "\n".join(rest[:6]), rest, today=today) if rest else None
     origin = find_origin({}, "\n".join(rest[:6]))
     paragraphs = clean_body("\n".join(rest), title)
     return _article(url, source_name, title, published, publisher=source_name, origin=origin,
@@ -123,8 +125,11 @@ def _article(url: str, source: str, title: str, published: date | None, *, publi
                    paragraphs=tuple(paragraphs), lang=lang)
 
 
-def extract_article(page: Page, source_name: str = "") -> Article:
-    """Extract an Article from fetched bytes; raise NotExtractable for content that holds none."""
+def extract_article(page: Page, source_name: str = "", today: date | None = None) -> Article:
+    """Extract an Article from fetched bytes; raise NotExtractable for content that holds none.
+
+    `today` dates a bare 6月15日 when the page gives no year (default: the system date).
+    """
     kind = media_type(page.content_type, page.url)
     if not page.body.strip():
         raise NotExtractable("empty body")
@@ -132,8 +137,8 @@ def extract_article(page: Page, source_name: str = "") -> Article:
         raise NotExtractable(f"{kind} is not a web page: stored, not extracted")
     text, _codec = decode_html(page.body, page.content_type or None, page.encoding)
     if kind in TEXT_TYPES and not re.search(r"<(?:html|body|p|div)\b", text[:2000], re.IGNORECASE):
-        return extract_plain_text(text, page.url, source_name)
-    article = extract_html(text, page.url, source_name)
+        return extract_plain_text(text, page.url, source_name, today)
+    article = extract_html(text, page.url, source_name, today)
     if not article.text and not article.title:
         raise NotExtractable("no title and no text found")
     return article

@@ -60,9 +60,11 @@ class Ingestor:
         self.progress = progress or (lambda _line: None)
         self.transport = transport
         self._inflight: dict[str, asyncio.Task[ItemResult]] = {}
+        self.issue_date: dt.date | None = None
 
     async def run(self, issue_date: dt.date | None) -> IngestReport:
         """Ingest every enabled source; return the per-source health."""
+        self.issue_date = issue_date
         run_id = self.archive.start_run("ingest", issue_date, str(self.config.path or ""))
         async with Fetcher(self.config.collect, self.transport) as fetcher:
             sources = self.config.sources()
@@ -142,7 +144,7 @@ class Ingestor:
         page = Page(fetched.body, fetched.final_url, fetched.headers.get("content-type", ""),
                     source.options.get("encoding"))
         try:
-            article = await asyncio.to_thread(extract_article, page, source.name)
+            article = await asyncio.to_thread(extract_article, page, source.name, self.issue_date)
         except NotExtractable as exc:
             self.archive.save_unextracted(fetched, str(exc))
             return ItemResult("failed", f"not extracted: {exc}")

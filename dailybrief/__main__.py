@@ -1,0 +1,5 @@
+"""Allow `python -m dailybrief`."""
+
+from dailybrief.cli import main
+
+main()
