@@ -113,6 +113,36 @@ def ingest(config_path: str, date_text: str | None, db_path: str | None) -> None
 
 @cli.command()
 @click.option("--config", "config_path", required=True, help="The brief's TOML config.")
+@click.option("--date", "date_text", help="Issue date YYYY-MM-DD (default: [brief].date, else today).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for stories.json.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive file (default: beside the config).")
+@click.option("--no-collect", is_flag=True, help="Use the archive as it is; fetch nothing.")
+def stories(config_path: str, date_text: str | None, out_dir: str, db_path: str | None, no_collect: bool) -> None:
+    """Ingest, then rank the day's stories into stories.json."""
+    from dailybrief.pipeline import OutputError, run_stories  # noqa: PLC0415
+
+    config = open_config(config_path)
+    day = issue_date(date_text, config)
+    with open_archive(Path(db_path) if db_path else default_db(config)) as archive:
+        try:
+            run = run_stories(config, archive, day, Path(out_dir), progress, collect=not no_collect)
+        except OutputError as exc:
+            fail(str(exc))
+    if run.ingest:
+        click.echo(health_table(run.ingest.health), err=True)
+    for article in run.result.undated:
+        click.echo(f"left out (no publication date): {article.url}", err=True)
+    news = [s for s in run.result.stories if not s.background]
+    click.echo(f"{len(news)} stories ({sum(s.selected for s in news)} selected), "
+               f"{len(run.result.stories) - len(news)} background, {len(run.result.off_theme)} off-theme articles")
+    for story in news:
+        mark = "*" if story.selected else " "
+        click.echo(f" {mark}{story.rank:>3}  {story.score:.3f}  {story.primary.title[:40]}  — {story.why}")
+    click.echo(f"wrote {run.path.resolve()}")
+
+
+@cli.command()
+@click.option("--config", "config_path", required=True, help="The brief's TOML config.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive with past runs (optional).")
 def sources(config_path: str, db_path: str | None) -> None:
     """Check every source: ok, silent or broken."""

@@ -80,6 +80,27 @@ class CollectSettings(_Strict):
     robots: bool = True
 
 
+class SelectSettings(_Strict):
+    """The optional `[select]` table: which articles are candidates for the day."""
+
+    min_relevance: Annotated[float, Field(ge=0, le=1)] = 0.05
+    relative_relevance: Annotated[float, Field(ge=0, le=1)] = 0.2
+    background_days: Annotated[int, Field(ge=0, le=3660)] = 365
+
+
+class RankSettings(_Strict):
+    """The optional `[rank]` table: weights of the story score (each feature is 0..1)."""
+
+    level: Annotated[float, Field(ge=0)] = 0.20
+    policy: Annotated[float, Field(ge=0)] = 0.15
+    publishers: Annotated[float, Field(ge=0)] = 0.15
+    relevance: Annotated[float, Field(ge=0)] = 0.15
+    thread: Annotated[float, Field(ge=0)] = 0.15
+    freshness: Annotated[float, Field(ge=0)] = 0.05
+    novelty: Annotated[float, Field(ge=0)] = 0.15
+    merge_threshold: Annotated[float, Field(gt=0, le=2)] = 0.3
+
+
 def _check_url(value: str) -> str:
     """Require an absolute http(s) or file URL."""
     if not re.match(r"^(https?|file)://[^\s/]+|^file:///", value):
@@ -138,6 +159,8 @@ class Config(_Strict):
     brief: BriefSettings
     theme: ThemeSettings
     collect: CollectSettings = CollectSettings()
+    select: SelectSettings = SelectSettings()
+    rank: RankSettings = RankSettings()
     source: list[SourceSettings] = Field(min_length=1)
     path: Path | None = Field(default=None, exclude=True)
 
@@ -185,7 +208,8 @@ def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
     """Return the settings model that owns the key at a location."""
     owners: dict[tuple[str, ...], type[BaseModel]] = {
         (): Config, ("brief",): BriefSettings, ("theme",): ThemeSettings,
-        ("collect",): CollectSettings, ("source",): SourceSettings,
+        ("collect",): CollectSettings, ("source",): SourceSettings, ("select",): SelectSettings,
+        ("rank",): RankSettings,
     }
     return owners.get(tuple(str(p) for p in loc[:-1] if not isinstance(p, int)))
 

@@ -1,0 +1,184 @@
+"""Reprints: exact and near-duplicate bodies, and which article is the original.
+
+Near-duplicates are found with MinHash LSH over character shingles of the normalised
+body (datasketch), then confirmed with exact Jaccard similarity. A condensed rewrite
+(much shorter, same facts) is not a reprint: it is coverage, left to event clustering.
+In each group the original is the article whose publisher the others' 来源：lines name,
+else the earliest published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from datasketch import MinHash, MinHashLSH
+
+from dailybrief.models import Article
+from dailybrief.tokens import normalise
+from dailybrief.urls import canonical_url
+
+SHINGLE = 5
+NUM_PERM = 128
+_KEEP = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
+_PUBLISHER_NOISE = re.compile(r"[（(][^）)]*[）)]|官方网站|网站|官网|客户端|微信公众号|公众号|门户网站")
+LEVEL_ORDER = {"national": 0, "provincial": 1, "city": 2, "media": 3}
+
+
+@dataclass(frozen=True)
+class ReprintGroup:
+    """Articles with the same body: the original and the reprints pointing to it."""
+
+    original: Article
+    reprints: tuple[Article, ...]
+
+    @property
+    def members(self) -> tuple[Article, ...]:
+        """Return the original followed by its reprints."""
+        return (self.original, *self.reprints)
+
+
+class UnionFind:
+    """Disjoint sets over integers 0..n-1."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        """Return the set representative of x (with path halving)."""
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        """Merge the sets of a and b."""
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> list[list[int]]:
+        """Return the sets, each sorted, in order of their smallest member."""
+        out: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            out.setdefault(self.find(i), []).append(i)
+        return list(out.values())
+
+
+def body_key(text: str) -> str:
+    """Return the body reduced to letters and digits (what reprints share)."""
+    return _KEEP.sub("", normalise(text)).lower()
+
+
+def shingles(key: str, size: int = SHINGLE) -> set[str]:
+    """Return the character shingles of a reduced body."""
+    if len(key) <= size:
+        return {key} if key else set()
+    return {key[i: i + size] for i in range(len(key) - size + 1)}
+
+
+def minhash(shingle_set: set[str]) -> MinHash:
+    """Return the MinHash signature of a shingle set."""
+    mh = MinHash(num_perm=NUM_PERM, seed=7)
+    mh.update_batch([s.encode("utf-8") for s in shingle_set])
+    return mh
+
+
+def is_reprint_pair(a: set[str], b: set[str], *, min_jaccard: float, min_containment: float,
+                    cites_other: bool) -> bool:
+    """Confirm a candidate pair as the same text.
+
+    Either the two bodies are alike as wholes (Jaccard), or the shorter one is mostly
+    made of the longer one's wording (containment): an excerpting reprint. A 来源：line
+    naming the other's publisher lowers the containment needed by a fifth. A condensed
+    rewrite shares facts but little wording, so it passes neither test.
+    """
+    if not a or not b:
+        return False
+    inter = len(a & b)
+    if inter / (len(a) + len(b) - inter) >= min_jaccard:
+        return True
+    needed = min_containment * (0.8 if cites_other else 1.0)
+    return inter / min(len(a), len(b)) >= needed
+
+
+def candidate_pairs(keys: Sequence[str], threshold: float, chunk: int = 5000) -> Iterator[tuple[int, int]]:
+    """Yield index pairs whose bodies MinHash LSH says are similar (shingle sets built chunk by chunk)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    for start in range(0, len(keys), chunk):
+        batch = range(start, min(len(keys), start + chunk))
+        signatures = [minhash(shingles(keys[i])) for i in batch]
+        for i, sig in zip(batch, signatures, strict=True):
+            for other in lsh.query(sig):
+                yield int(other), i
+            lsh.insert(i, sig, check_duplication=False)
+
+
+def publisher_names(name: str) -> set[str]:
+    """Return the comparable forms of a publisher name (经济日报·中国经济网 → 经济日报, 中国经济网)."""
+    parts = re.split(r"[·/／|｜、\s]+", _PUBLISHER_NOISE.sub("", name))
+    return {p.removesuffix("网") if len(p) > 3 else p for p in parts if len(p) >= 2}
+
+
+def names_match(origin: str, publisher: str) -> bool:
+    """Say whether a 来源：name designates a publisher."""
+    a, b = publisher_names(origin), publisher_names(publisher)
+    return any(x == y or (len(x) >= 3 and x in y) or (len(y) >= 3 and y in x) for x in a for y in b)
+
+
+def pick_original(members: Sequence[Article], levels: Mapping[str, str]) -> Article:
+    """Choose the original: the publisher others' 来源：lines name, else the earliest, then the highest level."""
+    named: Counter[str] = Counter()
+    for m in members:
+        if not m.origin or names_match(m.origin, m.publisher):
+            continue
+        for other in members:
+            if other is not m and names_match(m.origin, other.publisher):
+                named[other.url] += 1
+    latest = dt.date.max
+
+    def order(a: Article) -> tuple[int, dt.date, int, int, str]:
+        """Sort key: most named, earliest, highest level, not itself naming another, URL."""
+        points_away = bool(a.origin) and not names_match(a.origin, a.publisher)
+        return (-named[a.url], a.published or latest, LEVEL_ORDER.get(levels.get(a.source, "media"), 3),
+                int(points_away), a.url)
+
+    return min(members, key=order)
+
+
+def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min_jaccard: float = 0.5,
+                  min_containment: float = 0.8) -> list[ReprintGroup]:
+    """Group articles into reprint groups (singletons included), each naming its original."""
+    uf = UnionFind(len(articles))
+    by_url: dict[str, int] = {}
+    by_hash: dict[str, int] = {}
+    keys = [body_key(a.text) for a in articles]
+    for i, (article, key) in enumerate(zip(articles, keys, strict=True)):
+        for table, k in ((by_url, canonical_url(article.url)), (by_hash, hashlib.sha256(key.encode()).hexdigest())):
+            if not key and table is by_hash:
+                continue
+            if k in table:
+                uf.union(table[k], i)
+            else:
+                table[k] = i
+    shingle_cache: dict[int, set[str]] = {}
+    for a, b in candidate_pairs(keys, threshold=0.3):
+        if uf.find(a) == uf.find(b):
+            continue
+        sa = shingle_cache.setdefault(a, shingles(keys[a]))
+        sb = shingle_cache.setdefault(b, shingles(keys[b]))
+        first, second = articles[a], articles[b]
+        cites = (bool(first.origin) and names_match(first.origin, second.publisher)) or \
+            (bool(second.origin) and names_match(second.origin, first.publisher))
+        if is_reprint_pair(sa, sb, min_jaccard=min_jaccard, min_containment=min_containment, cites_other=cites):
+            uf.union(a, b)
+    groups = []
+    for members in uf.groups():
+        arts = [articles[i] for i in members]
+        original = pick_original(arts, levels)
+        groups.append(ReprintGroup(original, tuple(a for a in arts if a is not original)))
+    return groups

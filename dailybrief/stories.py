@@ -1,0 +1,199 @@
+"""From the archive to ranked stories: select → reprints → events → rank (pure functions).
+
+`build_stories` takes articles and the archive's memory of earlier briefs and returns
+every story considered — selected or not, background included — in rank order; the
+pipeline runner does the reading and writing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dailybrief.config import Config
+from dailybrief.dedup import ReprintGroup, find_reprints, names_match
+from dailybrief.events import ClusterSettings, Unit, cluster_events
+from dailybrief.models import Article
+from dailybrief.rank import LEVEL_SCORE, Features, explain, policy_feature, publishers_feature, score
+from dailybrief.select import (
+    Candidate,
+    article_tokens,
+    cosine,
+    idf_table,
+    in_window,
+    score_relevance,
+    tfidf,
+    theme_words,
+)
+from dailybrief.tokens import Signals, signals
+
+
+@dataclass
+class RankedStory:
+    """One event: its articles, original and reprints, score and why (a stories.json entry)."""
+
+    id: str
+    primary: Article
+    articles: list[Article]
+    reprints: dict[str, str]
+    score: float
+    why: str
+    relevance: float
+    background: bool = False
+    selected: bool = False
+    rank: int = 0
+    doc_titles: set[str] = field(default_factory=set)
+    numbers: set[tuple[str, str]] = field(default_factory=set)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the stories.json contract object."""
+        return {"id": self.id, "score": self.score, "selected": self.selected, "rank": self.rank,
+                "primary": self.primary.url, "articles": [a.url for a in self.articles],
+                "reprints": self.reprints, "why": self.why}
+
+
+@dataclass
+class StoriesResult:
+    """Every story considered, plus what was left out before clustering and why."""
+
+    stories: list[RankedStory]
+    undated: list[Article]
+    off_theme: list[Candidate]
+
+
+def story_id(primary_url: str) -> str:
+    """Return a stable id for a story: the hash of its primary article's URL."""
+    return hashlib.sha256(primary_url.encode()).hexdigest()[:12]
+
+
+def choose_primary(groups: Sequence[ReprintGroup], levels: Mapping[str, str]) -> Article:
+    """Return the primary document or original report: a government policy document first, then level, date."""
+    originals = [g.original for g in groups]
+
+    def order(a: Article) -> tuple[float, float, dt.date, str]:
+        """Sort key: policy document, source level, earliest date, URL."""
+        level = levels.get(a.source, "media")
+        return (-policy_feature(a.title, level), -LEVEL_SCORE.get(level, 0.3), a.published or dt.date.max, a.url)
+
+    return min(originals, key=order)
+
+
+def seen_before(doc_titles: set[str], urls: set[str], numbers: set[tuple[str, str]],
+                earlier: Sequence[dict[str, Any]]) -> tuple[float, str | None]:
+    """Return (novelty, note) against earlier briefs' sections."""
+    for old in earlier:
+        same = bool(urls & set(old["articles"])) or bool(doc_titles & set(old["doc_titles"]))
+        if not same:
+            continue
+        new_numbers = numbers - set(old["numbers"])
+        if len(new_numbers) >= 2:
+            return 0.6, f"had a section on {old['issue_date']}; new figures since"
+        return 0.1, f"had a section on {old['issue_date']}; nothing new"
+    return 1.0, None
+
+
+def build_stories(articles: Sequence[Article], config: Config, issue_date: dt.date,
+                  earlier: Sequence[dict[str, Any]] = ()) -> StoriesResult:
+    """Select, de-duplicate, cluster and rank the day's stories (see the module docstring)."""
+    levels = {s.name: s.level for s in config.sources()}
+    window = config.brief.window_days
+    undated = [a for a in articles if a.published is None]
+    horizon = issue_date - dt.timedelta(days=window + config.select.background_days)
+    pool = [a for a in articles if a.published and horizon <= a.published <= issue_date]
+    candidates = score_relevance(pool, config.theme)
+    best = max((c.relevance for c in candidates), default=0.0)
+    floor = max(config.select.min_relevance, config.select.relative_relevance * best)
+    relevant = [c for c in candidates if c.relevance >= floor]
+    off_theme = [c for c in candidates if c.relevance < floor and in_window(c.article.published, issue_date, window)]
+    relevance_of = {c.article.url: c for c in relevant}
+    chosen = [c.article for c in relevant]
+    groups = find_reprints(chosen, levels)
+
+    words = theme_words(config.theme)
+    docs = [article_tokens(g.original, words) for g in groups]
+    idf = idf_table(docs)
+    default_idf = max(idf.values(), default=1.0)
+    units = []
+    for g, doc in zip(groups, docs, strict=True):
+        sig = signals(g.original.title, g.original.paragraphs, words)
+        published = g.original.published or issue_date
+        units.append(Unit(group=g, vector=tfidf(doc, idf, default_idf), signals=sig, day=published.toordinal()))
+
+    news = [i for i, u in enumerate(units) if any(in_window(a.published, issue_date, window) for a in u.group.members)]
+    background = [i for i in range(len(units)) if i not in set(news)]
+    settings = ClusterSettings(merge_threshold=config.rank.merge_threshold, max_day_gap=window)
+    clusters = [[news[i] for i in c] for c in cluster_events([units[i] for i in news], settings)]
+    clusters += [[i] for i in background]
+
+    thread = _thread_scores(units, clusters)
+    best_relevance = max((c.relevance for c in relevant), default=1.0) or 1.0
+    stories = []
+    for cluster, thread_score in zip(clusters, thread, strict=True):
+        stories.append(_story(cluster, units, levels=levels, relevance_of=relevance_of, best_relevance=best_relevance,
+                              thread=thread_score, issue_date=issue_date, config=config, earlier=earlier,
+                              is_background=cluster[0] in set(background)))
+    stories.sort(key=lambda s: (s.background, -s.score, s.primary.url))
+    selectable = [s for s in stories if not s.background]
+    for rank, story in enumerate(stories, 1):
+        story.rank = rank
+    for story in selectable[: config.brief.max_sections]:
+        story.selected = True
+    return StoriesResult(stories=stories, undated=undated, off_theme=off_theme)
+
+
+def _thread_scores(units: Sequence[Unit], clusters: Sequence[list[int]]) -> list[float]:
+    """Score each cluster by how much it shares with the rest of the day (its place in the main thread)."""
+    raw = []
+    for cluster in clusters:
+        mine = set(cluster)
+        total = 0.0
+        for i in cluster:
+            sims = [cosine(units[i].vector, units[j].vector) for j in range(len(units)) if j not in mine]
+            total = max(total, sum(sorted(sims, reverse=True)[:3]))
+        raw.append(total)
+    top = max(raw, default=0.0) or 1.0
+    return [r / top for r in raw]
+
+
+def _story(cluster: list[int], units: Sequence[Unit], *, levels: Mapping[str, str],
+           relevance_of: dict[str, Candidate], best_relevance: float, thread: float, issue_date: dt.date,
+           config: Config, earlier: Sequence[dict[str, Any]], is_background: bool) -> RankedStory:
+    """Assemble one ranked story from its units."""
+    groups = [units[i].group for i in cluster]
+    primary = choose_primary(groups, levels)
+    members = [a for g in groups for a in g.members]
+    members.sort(key=lambda a: (a.url != primary.url, a.published or dt.date.max, a.url))
+    reprints = {r.url: g.original.url for g in groups for r in g.reprints}
+    publishers = _independent_publishers(members)
+    level = levels.get(primary.source, "media")
+    sigs: list[Signals] = [units[i].signals for i in cluster]
+    doc_titles = set().union(*(s.doc_titles for s in sigs))
+    numbers = set().union(*(s.numbers for s in sigs))
+    novelty, note = seen_before(doc_titles, {a.url for a in members}, numbers, earlier)
+    newest = max((a.published for a in members if a.published), default=issue_date)
+    relevance = max(relevance_of[a.url].relevance for a in members)
+    terms = tuple(dict.fromkeys(t for a in members for t in relevance_of[a.url].terms))
+    features = Features(
+        level=LEVEL_SCORE.get(level, 0.3), policy=policy_feature(primary.title, level),
+        publishers=publishers_feature(publishers), relevance=min(1.0, relevance / best_relevance),
+        thread=thread, freshness=max(0.0, 1 - (issue_date - newest).days / max(1, config.brief.window_days)),
+        novelty=novelty,
+    )
+    why = explain(features, level, publishers, terms, note)
+    if is_background:
+        why = f"background: dated {primary.published}, before the window; " + why
+    return RankedStory(id=story_id(primary.url), primary=primary, articles=members, reprints=reprints,
+                       score=score(features, config.rank), why=why, relevance=relevance, background=is_background,
+                       doc_titles=doc_titles, numbers=numbers)
+
+
+def _independent_publishers(members: Sequence[Article]) -> int:
+    """Count publishers, merging a reprint's publisher into the one its 来源：line names."""
+    names: list[str] = []
+    for a in members:
+        if not any(names_match(a.publisher, n) for n in names):
+            names.append(a.publisher)
+    return len(names)
