@@ -114,6 +114,84 @@ def ingest(config_path: str, date_text: str | None, db_path: str | None) -> None
 @cli.command()
 @click.option("--config", "config_path", required=True, help="The brief's TOML config.")
 @click.option("--date", "date_text", help="Issue date YYYY-MM-DD (default: [brief].date, else today).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the outputs.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive file (default: beside the config).")
+@click.option("--no-collect", is_flag=True, help="Use the archive as it is; fetch nothing.")
+def run(config_path: str, date_text: str | None, out_dir: str, db_path: str | None, no_collect: bool) -> None:
+    """Run the whole pipeline and write the brief.
+
+    Writes brief.json, stories.json, brief.md, brief.html and brief.pdf into --out.
+    """
+    from dailybrief.pdf import PdfError  # noqa: PLC0415
+    from dailybrief.pipeline import NoNewsError, OutputError, run_brief  # noqa: PLC0415
+
+    config = open_config(config_path)
+    day = issue_date(date_text, config)
+    out = Path(out_dir)
+    with open_archive(Path(db_path) if db_path else default_db(config)) as archive:
+        click.echo(f"dailybrief {day}: {len(config.sources())} sources → {out}", err=True)
+        try:
+            result = run_brief(config, archive, day, out, progress, collect=not no_collect)
+        except (NoNewsError, OutputError, PdfError) as exc:
+            fail(str(exc), code=1)
+    if result.ingest:
+        click.echo(health_table(result.ingest.health), err=True)
+        for line in problem_lines(result.ingest.health):
+            click.echo(f"  {line}", err=True)
+    for article in result.stories.undated:
+        click.echo(f"left out (no publication date): {article.url}", err=True)
+    if result.missing_glyphs:
+        click.echo(f"PDF: no font has {''.join(sorted(result.missing_glyphs))!r}; printed as 〓", err=True)
+    v = result.brief.verification
+    click.echo(f"{len(result.brief.sections)} sections, {len(result.brief.references)} references; "
+               f"verified {v.checked} of {v.sentences} sentences: {v.replaced} replaced, {v.dropped} dropped")
+    for path in result.files:
+        click.echo(f"  {path.resolve()}")
+
+
+@cli.command()
+@click.argument("brief_path", type=click.Path(dir_okay=False))
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive (default: dailybrief.db beside it).")
+def verify(brief_path: str, db_path: str | None) -> None:
+    """Re-check a brief.json against the archived articles it cites."""
+    from dailybrief.briefjson import BriefFormatError, brief_from_json  # noqa: PLC0415
+    from dailybrief.claims import Evidence  # noqa: PLC0415
+    from dailybrief.verify import verify_brief  # noqa: PLC0415
+
+    path = Path(brief_path)
+    try:
+        brief = brief_from_json(json.loads(path.read_text(encoding="utf-8")))
+    except OSError as exc:
+        fail(f"{path}: cannot read: {exc.strerror}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        fail(f"{path}: not JSON: {exc}")
+    except BriefFormatError as exc:
+        fail(f"{path}: {exc}")
+    db = Path(db_path) if db_path else next((p for p in (path.parent / "dailybrief.db", path.parent.parent /
+                                                          "dailybrief.db", Path("dailybrief.db")) if p.exists()), None)
+    if db is None or not db.exists():
+        fail(f"no archive found beside {path}; give --db PATH")
+    evidence: dict[str, Evidence] = {}
+    with open_archive(db) as archive:
+        for ref in brief.references:
+            article = archive.article_by_url(ref.url)
+            if article is None:
+                click.echo(f"{ref.id}: {ref.url} is not in the archive {db}", err=True)
+                continue
+            evidence[ref.id] = Evidence.of(article.title + "\n" + article.text)
+    _checked, verdicts = verify_brief(brief, evidence, repair=False)
+    bad = [v for v in verdicts if v.status == "unsupported"]
+    for verdict in bad:
+        click.echo(f"{verdict.where}: {verdict.text}")
+        click.echo(f"    unsupported: {', '.join(verdict.missing)}")
+    checked = sum(1 for v in verdicts if v.status != "unchecked")
+    click.echo(f"{len(bad)} unsupported of {checked} checked sentences in {path}")
+    sys.exit(1 if bad else 0)
+
+
+@cli.command()
+@click.option("--config", "config_path", required=True, help="The brief's TOML config.")
+@click.option("--date", "date_text", help="Issue date YYYY-MM-DD (default: [brief].date, else today).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for stories.json.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive file (default: beside the config).")
 @click.option("--no-collect", is_flag=True, help="Use the archive as it is; fetch nothing.")

@@ -120,7 +120,7 @@ class Ingestor:
         """Fetch, extract and store one page."""
         stored = self.archive.validators(item.url)
         if item.url.startswith("file://"):
-            fetched = read_file_url(item.url)
+            fetched = read_file_url(item.url, self.config.collect.max_bytes)
         else:
             conditional = Validators(stored.etag, stored.last_modified) if stored else None
             fetched = await fetcher.fetch(item.url, conditional)

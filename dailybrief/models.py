@@ -87,9 +87,76 @@ class SourceHealth:
 
     @property
     def status(self) -> str:
-        """Return ok, silent (nothing seen) or broken (the source itself failed)."""
+        """Return ok, partial (some items failed), broken (the source or all its items failed) or silent."""
         if self.seen == 0 and self.errors:
             return "broken"
         if self.seen == 0:
             return "silent"
+        if self.failed and self.failed >= self.seen:
+            return "broken"
         return "ok" if not self.failed else "partial"
+
+
+SentenceKind = Literal["fact", "analysis"]
+ReferenceRole = Literal["event", "background"]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the brief with the references it cites and the source spans behind it."""
+
+    text: str
+    cites: tuple[str, ...]
+    kind: SentenceKind = "fact"
+    evidence: tuple[tuple[str, int, int], ...] = ()
+    status: str = "extractive"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One numbered section: heading "event，implication" and paragraphs of sentences."""
+
+    number: int
+    heading: str
+    story_id: str
+    paragraphs: tuple[tuple[Sentence, ...], ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One entry of 参考文献: what the source is and what it was used to verify."""
+
+    id: str
+    publisher: str
+    title: str
+    date: date | None
+    url: str
+    verifies: str
+    role: ReferenceRole = "event"
+    reprint_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Counts of the verifier's verdicts over a brief."""
+
+    sentences: int = 0
+    checked: int = 0
+    unsupported: int = 0
+    replaced: int = 0
+    dropped: int = 0
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A whole brief, ready to render."""
+
+    title: str
+    date: date
+    publishers: tuple[str, ...]
+    thread: tuple[str, ...]
+    summary: tuple[Sentence, ...]
+    sections: tuple[Section, ...]
+    references: tuple[Reference, ...]
+    verification: Verification = Verification()
+    disclaimer: str = ""

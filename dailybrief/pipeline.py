@@ -10,10 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dailybrief.briefjson import brief_to_json
+from dailybrief.compose import compose_brief
 from dailybrief.config import Config
 from dailybrief.ingest import IngestReport, Progress, ingest
+from dailybrief.models import Brief
+from dailybrief.pdf import render_pdf
+from dailybrief.render import render_html, render_markdown
 from dailybrief.store import Archive
 from dailybrief.stories import StoriesResult, build_stories
+from dailybrief.verify import Verdict
 
 
 class OutputError(Exception):
@@ -58,3 +64,84 @@ def run_stories(config: Config, archive: Archive, issue_date: dt.date, out: Path
     archive.save_stories(issue_date, [{**s.to_json(), "doc_titles": s.doc_titles, "numbers": s.numbers}
                                       for s in result.stories])
     return StoriesRun(ingest=report, result=result, path=path)
+
+
+class NoNewsError(Exception):
+    """No usable article for the day: nothing is written."""
+
+
+@dataclass
+class BriefRun:
+    """What `dailybrief run` did and wrote."""
+
+    ingest: IngestReport | None
+    stories: StoriesResult
+    brief: Brief
+    verdicts: list[Verdict]
+    files: list[Path]
+    missing_glyphs: set[str]
+
+
+def _no_news_message(result: StoriesResult, issue_date: dt.date, window_days: int) -> str:
+    """Explain in one line why there is nothing to write."""
+    start = issue_date - dt.timedelta(days=window_days)
+    background = sum(1 for s in result.stories if s.background)
+    return (f"no usable article for {issue_date}: no on-theme article dated {start}..{issue_date} "
+            f"({len(result.off_theme)} off-theme, {background} older on-theme, {len(result.undated)} undated)")
+
+
+def write_outputs(out: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write every output through temporary files, then rename them all, so no half-written set remains."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot create output folder: {exc.strerror}") from None
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, data in files.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            staged.append((Path(tmp), out / name))
+    except OSError as exc:
+        for tmp, _final in staged:
+            tmp.unlink(missing_ok=True)
+        raise OutputError(f"{out}: cannot write output: {exc.strerror}") from None
+    for tmp, final in staged:
+        tmp.replace(final)
+    return [final for _tmp, final in staged]
+
+
+def run_brief(config: Config, archive: Archive, issue_date: dt.date, out: Path, progress: Progress,
+              *, collect: bool = True) -> BriefRun:
+    """Run the whole pipeline and write brief.json, stories.json, brief.md, brief.html and brief.pdf."""
+    report = ingest(config, archive, issue_date, progress) if collect else None
+    progress("ranking stories")
+    result = build_stories(archive.articles(until=issue_date), config, issue_date,
+                           archive.earlier_sections(issue_date))
+    if not any(s.selected for s in result.stories):
+        raise NoNewsError(_no_news_message(result, issue_date, config.brief.window_days))
+    progress("writing and verifying the brief")
+    brief, verdicts = compose_brief(result.stories, config, issue_date)
+    if not brief.sections:
+        raise NoNewsError(f"no usable article for {issue_date}: no selected story has a sentence to publish")
+    progress("rendering Markdown, HTML and PDF")
+    pdf, missing = render_pdf(brief)
+    payload = {
+        "brief.json": _json_bytes(brief_to_json(brief)),
+        "stories.json": _json_bytes([s.to_json() for s in result.stories]),
+        "brief.md": render_markdown(brief).encode("utf-8"),
+        "brief.html": render_html(brief).encode("utf-8"),
+        "brief.pdf": pdf,
+    }
+    files = write_outputs(out, payload)
+    archive.save_stories(issue_date, [{**s.to_json(), "doc_titles": s.doc_titles, "numbers": s.numbers}
+                                      for s in result.stories])
+    archive.save_verdicts(issue_date, [(v.where, v.text, v.status, list(v.missing)) for v in verdicts])
+    return BriefRun(ingest=report, stories=result, brief=brief, verdicts=verdicts, files=files,
+                    missing_glyphs=missing)
+
+
+def _json_bytes(data: Any) -> bytes:
+    """Serialise JSON readably, UTF-8, with a final newline."""
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

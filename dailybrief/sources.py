@@ -98,11 +98,15 @@ async def list_dir(source: Source, fetcher: Fetcher, max_items: int) -> Listing:
     return listing
 
 
-def read_file_url(url: str) -> Fetch:
-    """Read a file:// URL as a Fetch; an unreadable file gives a Fetch with `error`."""
+def read_file_url(url: str, max_bytes: int | None = None) -> Fetch:
+    """Read a file:// URL as a Fetch; an unreadable or oversized file gives a Fetch with `error`."""
     path = file_path(url)
     now = datetime.now(UTC)
     try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            return Fetch(url, url, 0, {}, b"", now,
+                         error=f"{path.name} is too large ({size:,} bytes; the cap is {max_bytes:,})")
         body = path.read_bytes()
     except OSError as exc:
         return Fetch(url, url, 0, {}, b"", now, error=f"cannot read {path.name}: {exc.strerror}")

@@ -103,6 +103,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE INDEX story_history_date ON story_history(issue_date);
     """),
+    ("0004_verifications", """
+        CREATE TABLE verifications (
+            issue_date TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            place TEXT NOT NULL,
+            text TEXT NOT NULL,
+            status TEXT NOT NULL,
+            missing TEXT NOT NULL,
+            PRIMARY KEY (issue_date, position)
+        );
+    """),
 ]
 
 Outcome = Literal["new", "updated", "unchanged"]
@@ -265,13 +276,20 @@ class Archive:
         return (zlib.decompress(row[0]), json.loads(row[1])) if row else None
 
     def articles(self, since: dt.date | None = None, until: dt.date | None = None) -> list[Article]:
-        """Return stored articles, optionally those published in [since, until]."""
-        sql = "SELECT id, url, source, title, published, publisher, origin, text, paragraphs, lang FROM articles"
-        args: list[Any] = []
+        """Return stored articles: all, or those published in [since, until] (undated ones too with `until` only)."""
         if since or until:
-            sql += " WHERE published BETWEEN ? AND ?"
-            args = [(since or dt.date.min).isoformat(), (until or dt.date.max).isoformat()]
-        rows = self.db.execute(sql + " ORDER BY published, url", args).fetchall()
+            where = "WHERE published BETWEEN ? AND ?"
+            args: list[Any] = [(since or dt.date.min).isoformat(), (until or dt.date.max).isoformat()]
+            if not since:
+                where = "WHERE published IS NULL OR published <= ?"
+                args = [(until or dt.date.max).isoformat()]
+            return self._articles_where(where, args)
+        return self._articles_where("", [])
+
+    def _articles_where(self, where: str, args: list[Any]) -> list[Article]:
+        """Return the articles matching a WHERE clause (a literal written in this module)."""
+        sql = "SELECT id, url, source, title, published, publisher, origin, text, paragraphs, lang FROM articles "
+        rows = self.db.execute(sql + where + " ORDER BY published, url", args).fetchall()
         return [Article(id=r[0], url=r[1], source=r[2], title=r[3],
                         published=dt.date.fromisoformat(r[4]) if r[4] else None, publisher=r[5], origin=r[6],
                         text=r[7], paragraphs=tuple(json.loads(r[8])), lang=r[9]) for r in rows]
@@ -335,3 +353,17 @@ class Archive:
             " WHERE selected = 1 AND issue_date < ? AND issue_date >= ?", (before.isoformat(), since)).fetchall()
         return [{"issue_date": r[0], "id": r[1], "primary": r[2], "articles": json.loads(r[3]),
                  "doc_titles": json.loads(r[4]), "numbers": [tuple(n) for n in json.loads(r[5])]} for r in rows]
+
+    def save_verdicts(self, issue_date: dt.date, verdicts: list[tuple[str, str, str, list[str]]]) -> None:
+        """Replace the verifier's per-sentence verdicts for an issue date: (place, text, status, missing)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM verifications WHERE issue_date = ?", (issue_date.isoformat(),))
+            for position, (place, text, status, missing) in enumerate(verdicts):
+                db.execute("INSERT INTO verifications VALUES (?, ?, ?, ?, ?, ?)",
+                           (issue_date.isoformat(), position, place, text, status,
+                            json.dumps(missing, ensure_ascii=False)))
+
+    def article_by_url(self, url: str) -> Article | None:
+        """Return the stored article for a URL."""
+        found = self._articles_where("WHERE url = ?", [url])
+        return found[0] if found else None

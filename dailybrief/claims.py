@@ -1,0 +1,111 @@
+"""The checkable claims in a sentence: numbers, dates, 《document titles》 and “quoted terms”.
+
+Shared by the writer (fact density) and the verifier (every claim must occur in the
+cited articles). Numbers compare by value: 1,960 = 1960, 08 = 8, full-width digits and
+１.９％ = 1.9%. Dates compare as (month, day) with the year when one is written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_QUOTES = "\"'“”‘’「」『』〝〞＂"
+_QUOTE_TABLE = {ord(c): None for c in _QUOTES}
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_DATE_YMD = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*(?:年\s*|[-/.])(\d{1,2})\s*(?:月\s*|[-/.])(\d{1,2})(?!\d)\s*日?")
+_DATE_MD = re.compile(r"(?<![\d年.\-/])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_TITLE = re.compile(r"《([^《》]{2,120})》")
+_QUOTED = re.compile(r"[“\"「『]([^“”\"「」『』]{2,30})[”\"」』]")
+_SPACE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """NFKC-normalise, drop quote marks and white space: the form claims are compared in."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTE_TABLE))
+
+
+def number_values(text: str) -> set[str]:
+    """Return every number in a text by value (thousands separators and leading zeros removed)."""
+    flat = re.sub(r"(?<=\d),(?=\d{3})", "", unicodedata.normalize("NFKC", text))
+    out = set()
+    for match in _NUMBER.finditer(flat):
+        value = match.group(0)
+        if "." in value:
+            value = value.rstrip("0").rstrip(".")
+        out.add(value.lstrip("0") or "0")
+    return out
+
+
+def dates(text: str) -> set[tuple[int | None, int, int]]:
+    """Return the dates a text states as (year or None, month, day)."""
+    flat = unicodedata.normalize("NFKC", text)
+    out: set[tuple[int | None, int, int]] = set()
+    for m in _DATE_YMD.finditer(flat):
+        out.add((int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    for m in _DATE_MD.finditer(flat):
+        out.add((None, int(m.group(1)), int(m.group(2))))
+    return {d for d in out if 1 <= d[1] <= 12 and 1 <= d[2] <= 31}
+
+
+def doc_titles(text: str) -> set[str]:
+    """Return 《titles》 in compared form."""
+    return {fold(t) for t in _TITLE.findall(unicodedata.normalize("NFKC", text))}
+
+
+def quoted_terms(text: str) -> set[str]:
+    """Return “quoted terms” (2–30 characters) in compared form, titles excluded."""
+    return {fold(t) for t in _QUOTED.findall(text)}
+
+
+@dataclass(frozen=True)
+class Claims:
+    """Everything in a sentence the verifier checks."""
+
+    numbers: frozenset[str]
+    dates: frozenset[tuple[int | None, int, int]]
+    titles: frozenset[str]
+    quotes: frozenset[str]
+
+    @property
+    def count(self) -> int:
+        """Return how many distinct claims there are (the sentence's fact count)."""
+        return len(self.numbers) + len(self.dates) + len(self.titles) + len(self.quotes)
+
+
+def claims(text: str) -> Claims:
+    """Return the claims of a sentence."""
+    return Claims(frozenset(number_values(text)), frozenset(dates(text)), frozenset(doc_titles(text)),
+                  frozenset(quoted_terms(text)))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The claims an article's text can support, precomputed once per article."""
+
+    folded: str
+    numbers: frozenset[str]
+    dates: frozenset[tuple[int | None, int, int]]
+
+    @classmethod
+    def of(cls, text: str) -> Evidence:
+        """Index an article's title and text."""
+        return cls(fold(text), frozenset(number_values(text)), frozenset(dates(text)))
+
+
+def missing_claims(sentence: str, evidence: list[Evidence]) -> list[str]:
+    """Return the claims of a sentence that none of the cited articles supports (empty: supported)."""
+    found = claims(sentence)
+    numbers = set().union(*(e.numbers for e in evidence)) if evidence else set()
+    known_dates = set().union(*(e.dates for e in evidence)) if evidence else set()
+    month_days = {(m, d) for _y, m, d in known_dates}
+    texts = "\n".join(e.folded for e in evidence)
+    missing = [f"number {n}" for n in sorted(found.numbers - numbers)]
+    for year, month, day in sorted(found.dates, key=lambda d: (d[0] or 0, d[1], d[2])):
+        ok = (year, month, day) in known_dates if year else (month, day) in month_days
+        if not ok:
+            missing.append(f"date {year or ''}{'年' if year else ''}{month}月{day}日")
+    missing += [f"title 《{t}》" for t in sorted(found.titles) if t not in texts]
+    missing += [f"quoted “{q}”" for q in sorted(found.quotes - found.titles) if q not in texts]
+    return missing

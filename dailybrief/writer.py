@@ -1,0 +1,250 @@
+"""The extractive writer: sections, summary and main thread from the stories' own sentences.
+
+It needs no model. Fact sentences are chosen for fact density and centrality, the
+primary article first, then what the coverage adds (no fact twice); the interpretation
+comes from the story's own analytic sentences (这意味着/表明/标志着…) or, where there are
+none, from the theme's vocabulary without new facts. Every sentence keeps the id of the
+article it came from, which becomes its citation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dailybrief.claims import claims
+from dailybrief.config import ThemeSettings
+from dailybrief.models import Article
+from dailybrief.select import Vector, cosine, idf_table, tfidf
+from dailybrief.tokens import normalise, tokens
+
+_SENTENCE = re.compile(r"[^。！？!?]+(?:[。！？!?]+[”’」』）)]*|$)")
+_BOILERPLATE = re.compile(
+    r"记者|通讯员|责任编辑|编辑：|来源：|原标题|点击|扫码|二维码|版权|转载请|图为|（完）|附件|联系电话|电话：|邮箱|网址|"
+    r"索\s*引\s*号|发文机关|主题分类|成文日期|发布日期|文\s*号|\||欢迎|关注我们|分享到|打印|字号"
+)
+_LEAD = re.compile(
+    r"^(?:[^，。,]{0,16}?(?:社|网|报|台|日报|讯)[\u4e00-\u9fff]{0,6}?\d{1,2}月\d{1,2}日(?:电|讯|消息)|"
+    r"[^，。,]{0,12}讯)\s*(?:[（(][^）)]{0,24}[）)])?\s*"
+)
+_REPORTER = re.compile(r"[（(](?:记者|通讯员|实习生)[^）)]{0,30}[）)]")
+_ANALYTIC = re.compile(
+    r"这意味着|意味着|这表明|表明|标志着|有助于|有利于|将进一步|体现了|彰显|这说明|说明了|业内人士认为|专家认为|"
+    r"分析认为|业内认为|具有重要意义|为.{2,20}提供|奠定.{0,8}基础"
+)
+_QUESTION = re.compile(r"[？?]$|^问[：:]|^答[：:]")
+MIN_CHARS, MAX_CHARS = 18, 220
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A source sentence the writer may use, with where it came from."""
+
+    text: str
+    article: Article
+    position: int
+    start: int
+    end: int
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a Chinese paragraph into sentences, keeping closing quotes with their sentence."""
+    return [m.group(0).strip() for m in _SENTENCE.finditer(paragraph) if m.group(0).strip()]
+
+
+def trim_sentence(text: str) -> str:
+    """Remove a news dateline and reporter credits; the rest of the sentence is kept verbatim."""
+    text = _LEAD.sub("", text.strip(), count=1)
+    text = _REPORTER.sub("", text)
+    return text.strip(" 　，,")
+
+
+def candidates(article: Article) -> list[Candidate]:
+    """Return the usable sentences of an article, in order, with their spans in its text."""
+    out = []
+    cursor = 0
+    for paragraph in article.paragraphs:
+        for raw in split_sentences(paragraph):
+            start = article.text.find(raw, cursor)
+            start = start if start >= 0 else article.text.find(raw)
+            end = start + len(raw) if start >= 0 else -1
+            if start >= 0:
+                cursor = end
+            text = trim_sentence(raw)
+            if not (MIN_CHARS <= len(text) <= MAX_CHARS) or _BOILERPLATE.search(text) or _QUESTION.search(text):
+                continue
+            if not text.endswith(("。", "！", "”", "」", "）", ")")):
+                continue
+            out.append(Candidate(text, article, len(out), max(start, 0), max(end, 0)))
+    return out
+
+
+@dataclass(frozen=True)
+class WrittenSection:
+    """What the writer produced for one story (citations are article URLs until references exist)."""
+
+    heading: str
+    facts: tuple[Candidate, ...]
+    analysis: tuple[Candidate, ...]
+    fallback_analysis: str
+    label: str
+
+
+def _vectors(items: Sequence[Candidate], words: tuple[str, ...]) -> list[Vector]:
+    """Return TF-IDF vectors of candidate sentences."""
+    docs = [tokens(c.text, words) for c in items]
+    idf = idf_table(docs)
+    default = max(idf.values(), default=1.0)
+    return [tfidf(d, idf, default) for d in docs]
+
+
+def choose_facts(pool: Sequence[Candidate], primary: Article, words: tuple[str, ...],
+                 max_sentences: int = 5, max_chars: int = 520) -> list[Candidate]:
+    """Pick fact-dense, central sentences, the primary's first; never the same facts twice."""
+    if not pool:
+        return []
+    vectors = _vectors(pool, words)
+    centroid: dict[str, float] = Counter()
+    for vec in vectors:
+        for term, weight in vec.items():
+            centroid[term] += weight
+    norm = sum(v * v for v in centroid.values()) ** 0.5 or 1.0
+    centroid = {t: v / norm for t, v in centroid.items()}
+    scored = []
+    for cand, vec in zip(pool, vectors, strict=True):
+        found = claims(cand.text)
+        density = min(1.0, found.count / 4)
+        theme = min(1.0, sum(1 for w in words if w and w in cand.text) / 2)
+        lead = 0.3 if cand.article.url == primary.url and cand.position < 3 else 0.0
+        primary_bonus = 0.25 if cand.article.url == primary.url else 0.0
+        analytic = -0.4 if _ANALYTIC.search(cand.text) and found.count == 0 else 0.0
+        scored.append((density + cosine(vec, centroid) + 0.3 * theme + lead + primary_bonus + analytic, cand, vec))
+    scored.sort(key=lambda item: -item[0])
+    chosen: list[tuple[Candidate, Vector]] = []
+    covered: set[object] = set()
+    used = 0
+    for _score, cand, vec in scored:
+        if len(chosen) >= max_sentences or used + len(cand.text) > max_chars:
+            continue
+        found = claims(cand.text)
+        facts = set(found.numbers) | set(found.titles) | {str(d) for d in found.dates}
+        if any(cosine(vec, other) > 0.5 for _c, other in chosen):
+            continue
+        if facts and facts <= covered and len(facts) > 1:
+            continue
+        chosen.append((cand, vec))
+        covered |= facts
+        used += len(cand.text)
+    order = {a.url: i for i, a in enumerate(dict.fromkeys(c.article for c in pool))}
+    return sorted((c for c, _v in chosen), key=lambda c: (order[c.article.url], c.position))
+
+
+def choose_analysis(pool: Sequence[Candidate], used: Sequence[Candidate], max_sentences: int = 2) -> list[Candidate]:
+    """Pick the story's own interpretive sentences (这意味着/表明/有助于…), fewest numbers first."""
+    taken = {c.text for c in used}
+    found = [c for c in pool if c.text not in taken and _ANALYTIC.search(c.text)]
+    found.sort(key=lambda c: (claims(c.text).count, c.article.url != used[0].article.url if used else 0, c.position))
+    picked: list[Candidate] = []
+    for cand in found:
+        if len(picked) >= max_sentences:
+            break
+        if all(cand.text != p.text for p in picked):
+            picked.append(cand)
+    return picked
+
+
+_WRAPPER = re.compile(r"^(?P<who>.*?)关于(?P<verb>印发|转发|发布)(?P<what>《[^》]+》)的通知$")
+_ABOUT = re.compile(r"^(?P<who>.*?)关于(?P<what>.+?)的(?:通知|公告|通告|意见|决定|批复|函)$")
+HEADING_EVENT_MAX = 28
+IMPLICATIONS = {
+    "national_policy": "{kw}顶层部署进一步明确",
+    "local_policy": "{kw}加快在地方落地",
+    "data": "{kw}发展态势值得关注",
+    "event": "{kw}相关工作持续推进",
+}
+
+
+def condense_title(title: str) -> str:
+    """Turn a document title into an event phrase: X关于印发《Y》的通知 → X印发《Y》."""
+    title = normalise(title).replace(" ", "，")
+    match = _WRAPPER.match(title)
+    if match:
+        return f"{match['who']}{match['verb']}{match['what']}"
+    match = _ABOUT.match(title)
+    if match:
+        return f"{match['who']}{match['what']}"
+    return title
+
+
+def event_phrase(primary: Article, others: Sequence[Article]) -> str:
+    """Return the heading's event part (≤ 28 characters where a title allows it)."""
+    options = [condense_title(primary.title)] + [condense_title(a.title) for a in others]
+    for option in options:
+        if len(option) <= HEADING_EVENT_MAX:
+            return option
+    first = options[0]
+    short = re.sub(r"《([^》]{12,})》", lambda m: "《" + m.group(1) + "》", first)
+    for cut in ("，", "：", ":"):
+        head = short.split(cut)[0]
+        if 8 <= len(head) <= HEADING_EVENT_MAX:
+            return head
+    if "《" in first:
+        doc = re.sub(r"《[^》]*》.*$", "", first)
+        if 6 <= len(doc) + 4 <= HEADING_EVENT_MAX:
+            return doc + "相关文件"
+    return first[: HEADING_EVENT_MAX - 1] + "…"
+
+
+def theme_label(articles: Sequence[Article], theme: ThemeSettings, taken: set[str]) -> str:
+    """Return the theme keyword that best names a story, preferring one no earlier section used."""
+    counts: Counter[str] = Counter()
+    for article in articles:
+        text = normalise(article.title + " " + article.text)
+        for keyword in theme.keywords:
+            if keyword:
+                counts[keyword] += text.count(normalise(keyword)) + 3 * article.title.count(keyword)
+    ranked = [k for k, n in counts.most_common() if n > 0]
+    for keyword in ranked:
+        if keyword not in taken:
+            return keyword
+    return ranked[0] if ranked else theme.name
+
+
+def implication(kind: str, label: str) -> str:
+    """Return the heading's implication part from the theme vocabulary (no facts)."""
+    return IMPLICATIONS.get(kind, IMPLICATIONS["event"]).format(kw=label)
+
+
+def fallback_interpretation(label: str, theme: ThemeSettings, kind: str) -> str:
+    """Return an interpretation built from the theme's vocabulary alone, for a story with no analytic sentence."""
+    if kind == "national_policy":
+        return f"这表明，{label}领域的顶层设计正在细化，后续配套政策和地方落地举措值得持续跟踪。"
+    if kind == "local_policy":
+        return f"这表明，{label}相关部署正在向地方和产业场景延伸，{theme.name}的落地路径更加具体。"
+    if kind == "data":
+        return f"这说明，{label}的规模和结构正在变化，相关数据可作为研判{theme.name}走势的参考。"
+    return f"这说明，{label}相关工作正在持续推进，其进展和成效值得持续关注。"
+
+
+def story_kind(primary: Article, level: str) -> str:
+    """Classify a story for headings and interpretations: policy (national/local), data or event."""
+    from dailybrief.rank import POLICY_TITLE  # noqa: PLC0415 - one vocabulary for rank and writer
+
+    if POLICY_TITLE.search(primary.title) and level != "media":
+        return "national_policy" if level == "national" else "local_policy"
+    if len(claims(primary.title).numbers) or re.search(r"报告|数据|统计|规模|增长", primary.title):
+        return "data"
+    return "event"
+
+
+def summary_clause(sentence: str, limit: int = 90) -> str:
+    """Shorten a fact sentence to a clause for the summary, cutting at a clause boundary."""
+    text = sentence.rstrip("。！!？?")
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind("，", 0, limit), text.rfind("；", 0, limit))
+    clause = text[:cut] if cut >= 20 else ""
+    balanced = all(clause.count(a) == clause.count(b) for a, b in ("“”", "《》", "（）", "()"))
+    return clause if clause and balanced else text
