@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dailybrief.claims import Evidence, claims
@@ -60,7 +60,7 @@ class _Refs:
         return self.ids[article.url]
 
 
-def _draft(story: RankedStory, config: Config, levels: dict[str, str], taken: set[str]) -> _Draft | None:
+def _draft(story: RankedStory, config: Config, levels: Mapping[str, str], taken: set[str]) -> _Draft | None:
     """Write one story's section draft, or None when its articles hold no usable sentence."""
     words = tuple(config.theme.keywords)
     sources = [a for a in story.articles if a.url not in story.reprints]
@@ -118,7 +118,8 @@ def _verifies(article: Article, sentences: Sequence[Sentence], ref_id: str) -> s
             continue
         found = claims(sentence.text)
         facts += [f"《{t}》" for t in sorted(found.titles)]
-        facts += [f"{v}{u}" for v, u in sorted(numbers_with_units(sentence.text)) if u not in {"个", "项"} or len(v) > 1]
+        facts += [f"{v}{u}" for v, u in sorted(numbers_with_units(sentence.text))
+                  if u not in {"个", "项"} or len(v) > 1]
         facts += [f"{m}月{d}日" for _y, m, d in sorted(found.dates, key=lambda x: (x[1], x[2]))]
     unique = list(dict.fromkeys(f for f in facts if len(f) <= 40))[:4]
     if not unique:

@@ -38,6 +38,15 @@ _URL_PATTERNS = (
 )
 
 
+# A month-day that is a deadline or a range end, not the day of the news: 请于6月30日前, 截至6月底.
+_DEADLINE_BEFORE = re.compile(r"(?:于|至|到|截至|截止|截止到|不晚于|延长至)\s*$")
+_DEADLINE_AFTER = re.compile(r"\s*(?:前|之前|以前|止|截止|为止)")
+_DATE_LINE = re.compile(
+    r"^(?:19|20)\d{2}\s*(?:年\s*|[-/.])\d{1,2}\s*(?:月\s*|[-/.])\d{1,2}\s*日?"
+    r"(?:\s*(?:星期|周)[一二三四五六日天])?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?$"
+)
+
+
 def make_date(year: int, month: int, day: int) -> dt.date | None:
     """Return a date or None when the parts do not form one."""
     try:
@@ -112,9 +121,21 @@ def date_from_body(lines: list[str], year: int | None, today: dt.date, limit: in
         found = parse_date_text(flat[:80])
         if found:
             return found
-        match = _MD_CN.search(flat[:60])
-        if match:
+        for match in _MD_CN.finditer(flat[:60]):
+            if _DEADLINE_BEFORE.search(flat[:match.start()]) or _DEADLINE_AFTER.match(flat[match.end():]):
+                continue
             found = month_day(int(match.group(1)), int(match.group(2)), year, today)
+            if found:
+                return found
+    return None
+
+
+def date_from_date_line(lines: list[str]) -> dt.date | None:
+    """Return the date of the last body line that is nothing but a full date (a notice's 落款 date)."""
+    for line in reversed(lines):
+        flat = line.translate(_FULLWIDTH).strip()
+        if len(flat) <= 24 and _DATE_LINE.match(flat):
+            found = parse_date_text(flat)
             if found:
                 return found
     return None
@@ -177,4 +198,4 @@ def find_published(
         if found:
             return found
     year = guess.year if guess else year_hint(page_text)
-    return date_from_body(body_lines, year, today or dt.date.today()) or guess
+    return date_from_body(body_lines, year, today or dt.date.today()) or date_from_date_line(body_lines) or guess

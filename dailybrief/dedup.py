@@ -3,6 +3,9 @@
 Near-duplicates are found with MinHash LSH over character shingles of the normalised
 body (datasketch), then confirmed with exact Jaccard similarity. A condensed rewrite
 (much shorter, same facts) is not a reprint: it is coverage, left to event clustering.
+Bodies are compared without their site furniture (paragraphs that different pages of one
+host share verbatim: footers, disclaimers); a body too short to be evidence joins nothing;
+two alike bodies that name different figures or places are look-alike events, not a reprint.
 In each group the original is the article whose publisher the others' 来源：lines name,
 else the earliest published.
 """
@@ -12,18 +15,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from datasketch import MinHash, MinHashLSH
 
 from dailybrief.models import Article
-from dailybrief.tokens import normalise
-from dailybrief.urls import canonical_url
+from dailybrief.tokens import normalise, numbers_with_units, places, strip_dateline
+from dailybrief.urls import canonical_url, host_of
 
 SHINGLE = 5
 NUM_PERM = 128
+MIN_BODY = 50  # letters and digits: a shorter body is no evidence that two pages carry one text
 _KEEP = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
 _PUBLISHER_NOISE = re.compile(r"[（(][^）)]*[）)]|官方网站|网站|官网|客户端|微信公众号|公众号|门户网站")
 LEVEL_ORDER = {"national": 0, "provincial": 1, "city": 2, "media": 3}
@@ -106,6 +110,44 @@ def is_reprint_pair(a: set[str], b: set[str], *, min_jaccard: float, min_contain
     return inter / min(len(a), len(b)) >= needed
 
 
+def paragraphs_of(article: Article) -> tuple[str, ...]:
+    """Return an article's paragraphs (its text lines when extraction gave none)."""
+    return article.paragraphs or tuple(line for line in article.text.split("\n") if line.strip())
+
+
+def core_texts(articles: Sequence[Article]) -> list[str]:
+    """Return each body without site furniture: paragraphs that two different bodies on one host share verbatim."""
+    bodies: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for a in articles:
+        host, whole = host_of(canonical_url(a.url)), body_key(a.text)
+        for p in paragraphs_of(a):
+            bodies[host][body_key(p)].add(whole)
+    out = []
+    for a in articles:
+        shared = bodies[host_of(canonical_url(a.url))]
+        out.append("\n".join(p for p in paragraphs_of(a) if len(shared[body_key(p)]) < 2))
+    return out
+
+
+def specifics(text: str) -> tuple[set[tuple[str, str]], set[str]]:
+    """Return the figures (value, unit) and the places a body names, datelines left out."""
+    body = "\n".join(strip_dateline(line) for line in text.split("\n"))
+    return numbers_with_units(body), places(body)
+
+
+def conflicting(a: tuple[set[tuple[str, str]], set[str]], b: tuple[set[tuple[str, str]], set[str]], *,
+                cites_other: bool) -> bool:
+    """Say whether two alike bodies each name figures (or places) the other lacks: look-alikes, not one text.
+
+    A reprint adds or drops passages (an editor's note, a dateline), so its differences go
+    one way; look-alike texts swap names and numbers, so theirs go both ways. When one
+    names the other in its 来源：line, both figures and places must disagree.
+    """
+    figures = bool(a[0] - b[0]) and bool(b[0] - a[0])
+    where = bool(a[1] - b[1]) and bool(b[1] - a[1])
+    return (figures and where) if cites_other else (figures or where)
+
+
 def candidate_pairs(keys: Sequence[str], threshold: float, chunk: int = 5000) -> Iterator[tuple[int, int]]:
     """Yield index pairs whose bodies MinHash LSH says are similar (shingle sets built chunk by chunk)."""
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
@@ -156,7 +198,9 @@ def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min
     uf = UnionFind(len(articles))
     by_url: dict[str, int] = {}
     by_hash: dict[str, int] = {}
-    keys = [body_key(a.text) for a in articles]
+    cores = core_texts(articles)
+    keys = [body_key(core) for core in cores]
+    keys = [key if len(key) >= MIN_BODY else "" for key in keys]
     for i, (article, key) in enumerate(zip(articles, keys, strict=True)):
         for table, k in ((by_url, canonical_url(article.url)), (by_hash, hashlib.sha256(key.encode()).hexdigest())):
             if not key and table is by_hash:
@@ -166,15 +210,20 @@ def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min
             else:
                 table[k] = i
     shingle_cache: dict[int, set[str]] = {}
+    specifics_cache: dict[int, tuple[set[tuple[str, str]], set[str]]] = {}
     for a, b in candidate_pairs(keys, threshold=0.3):
-        if uf.find(a) == uf.find(b):
+        if uf.find(a) == uf.find(b) or not keys[a] or not keys[b]:
             continue
         sa = shingle_cache.setdefault(a, shingles(keys[a]))
         sb = shingle_cache.setdefault(b, shingles(keys[b]))
         first, second = articles[a], articles[b]
         cites = (bool(first.origin) and names_match(first.origin, second.publisher)) or \
             (bool(second.origin) and names_match(second.origin, first.publisher))
-        if is_reprint_pair(sa, sb, min_jaccard=min_jaccard, min_containment=min_containment, cites_other=cites):
+        if not is_reprint_pair(sa, sb, min_jaccard=min_jaccard, min_containment=min_containment, cites_other=cites):
+            continue
+        fa = specifics_cache.setdefault(a, specifics(cores[a]))
+        fb = specifics_cache.setdefault(b, specifics(cores[b]))
+        if not conflicting(fa, fb, cites_other=cites):
             uf.union(a, b)
     groups = []
     for members in uf.groups():

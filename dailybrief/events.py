@@ -2,9 +2,10 @@
 
 Two groups join when their text is alike (TF-IDF cosine over title and body) and the
 signals an editor would check agree: shared 《document titles》 and numbers raise the
-score; different places, different years in the titles, or the same count of a
-different thing in the titles (12条航线 vs 9条航线) veto the merge, so two provinces'
-look-alike contests or this year's and last year's edition stay apart.
+score; different places (or main places neither mentions), different years in the
+titles, or the same count of a different thing in the titles (12条航线 vs 9条航线, when
+neither states the other's count) veto the merge, so two provinces' look-alike contests
+or this year's and last year's edition stay apart.
 """
 
 from __future__ import annotations
@@ -47,13 +48,21 @@ def vetoed(a: Signals, b: Signals) -> bool:
         return True
     if a.places and b.places and not a.places & b.places:
         return True
+    if a.main_places and b.main_places and not a.main_places & b.places and not b.main_places & a.places:
+        return True
     units_a: dict[str, set[str]] = defaultdict(set)
     for value, unit in a.title_numbers:
         units_a[unit].add(value)
     for unit, values in _values_by_unit(b.title_numbers).items():
-        if unit in units_a and not units_a[unit] & values:
+        if unit in units_a and not units_a[unit] & values and not _mentions(a, unit, values) \
+                and not _mentions(b, unit, units_a[unit]):
             return True
     return False
+
+
+def _mentions(s: Signals, unit: str, values: set[str]) -> bool:
+    """Say whether an article's title or lead states one of these counts (41个城市 beside 46个数据中心)."""
+    return any((value, unit) in s.numbers for value in values)
 
 
 def _values_by_unit(numbers: frozenset[tuple[str, str]]) -> dict[str, set[str]]:

@@ -29,7 +29,7 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml",
 TEXT_TYPES = frozenset({"text/plain"})
 # Short lines that trafilatura keeps although they are page furniture, not content.
 _BOILERPLATE_LINE = re.compile(
-    r"^[\[【（(]?\s*(?:责任编辑|责编|编辑|校对|审核|审校|终审|值班编辑|监制|主编|编审|来源|文章来源|信息来源|"
+    r"^[\[【（(]?\s*(?:责任编辑|责编|编辑|校对|审核|审校|终审|值班编辑|监制|主编|编审|来源|文章来源|信息来源|稿件来源|新闻来源|"
     r"发布时间|发布日期|作者|字号|打印本页|打印|关闭窗口|关闭|分享到|扫一扫|【纠错】|纠错)"
     r"\s*[：:]?.{0,40}$"
 )
@@ -76,6 +76,124 @@ def clean_body(text: str, title: str) -> list[str]:
     return paragraphs
 
 
+_DATE_OR_TIME = re.compile(
+    r"(?:(?:19|20)\d{2}\s*(?:年\s*|[-/.])\d{1,2}\s*(?:月\s*|[-/.])\d{1,2}\s*日?"
+    r"|\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?|\d{1,2}\s*[时時]\s*\d{1,2}\s*分"
+    r"|星期[一二三四五六日天]|周[一二三四五六日])"
+)
+_META_LABEL = re.compile(r"(?:来源|作者|编辑|责编|记者|摄影|通讯员|字号|浏览|点击|阅读|访问)(?:次数|量|数)?\s*[：:]")
+_BREADCRUMB = re.compile(r"^(?:(?:当前位置|您当前的位置|您的位置|您现在的位置|所在位置|位置)\s*[：:]?\s*)?"
+                         r"(?:首页|网站首页|主页)\s*[>»＞›/]")
+
+
+def _leading_furniture(line: str, flat_title: str) -> bool:
+    """Say whether a line before the article's first paragraph is page furniture.
+
+    The headline shown again, a breadcrumb (首页 > …), or a date line: a date or time that
+    stands alone or sits among 来源：/作者：/编辑：labels (a meta bar trafilatura kept).
+    """
+    if len(line) > 80:
+        return False
+    if flat_title and line.replace(" ", "") == flat_title:
+        return True
+    if _BREADCRUMB.match(line):
+        return True
+    if not _DATE_OR_TIME.search(line):
+        return False
+    rest = _DATE_OR_TIME.sub("", line)
+    return not re.search(r"[^\W\d_]", rest) or bool(_META_LABEL.search(rest))
+
+
+def strip_leading_furniture(paragraphs: list[str], title: str) -> list[str]:
+    """Drop headline, breadcrumb and date lines that come before the body's first real paragraph."""
+    flat_title = title.replace(" ", "")
+    start = 0
+    while start < len(paragraphs) and start < 6 and _leading_furniture(paragraphs[start], flat_title):
+        start += 1
+    if start == len(paragraphs):
+        return paragraphs
+    # The headline may also follow a kicker (引题) line: drop that repeat too.
+    rest = paragraphs[start:]
+    head = [i for i, line in enumerate(rest[:3]) if flat_title and line.replace(" ", "") == flat_title]
+    return [line for i, line in enumerate(rest) if i not in head]
+
+
+# Headings of blocks that are never article content (related lists, comments, rankings).
+_FURNITURE_HEADINGS = frozenset({
+    "相关新闻", "相关阅读", "相关链接", "相关文章", "相关报道", "相关稿件", "相关推荐", "相关资讯", "相关解读",
+    "推荐阅读", "热点推荐", "热门推荐", "精彩推荐", "为你推荐", "为您推荐", "猜你喜欢", "今日推荐",
+    "热点新闻", "热门新闻", "热门文章", "热点排行", "点击排行", "阅读排行", "排行榜", "热榜",
+    "更多新闻", "更多阅读", "更多精彩", "更多精彩内容", "更多资讯",
+    "网友评论", "网友跟帖", "发表评论", "我要评论", "热门评论", "最新评论", "评论", "跟帖",
+    "图片新闻", "视频新闻", "专题专栏", "友情链接",
+})
+_HEADING_TRIM = re.compile(r"[\s:：>»›]+|更多$|MORE$", re.IGNORECASE)
+_BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "dl", "dd", "dt", "table", "tr", "td", "th", "section",
+                     "article", "aside", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
+_PARAGRAPH_CHARS = 80
+_LAYOUT_CELL_CHARS = 200
+
+
+def _has_paragraph(node: Any, skip: Any = None) -> bool:
+    """Say whether a block holds a paragraph of running text (a leaf block of 80+ characters)."""
+    for inner in node.iter(*_BLOCKS):
+        if inner is skip or any(child.tag in _BLOCKS for child in inner):
+            continue
+        if len(clean_space(inner.text_content())) >= _PARAGRAPH_CHARS:
+            return True
+    return False
+
+
+def _unwrap_layout_tables(tree: Any) -> None:
+    """Turn layout tables into divs so the body is found inside them.
+
+    Old CMS pages lay the whole page out in a table; trafilatura then returns the table
+    as one, navigation included. A table is layout when it nests a table, has a single
+    column, or a cell holds several paragraphs of long text; data tables (名单, 统计表) keep
+    their structure.
+    """
+    for table in list(tree.iter("table")):
+        rows = table.xpath("./tr|./tbody/tr|./thead/tr|./tfoot/tr")
+        cells = [cell for row in rows for cell in row.xpath("./td|./th")]
+        layout = (bool(table.xpath(".//table"))
+                  or all(len(row.xpath("./td|./th")) <= 1 for row in rows)
+                  or any(len([c for c in cell if c.tag in _BLOCKS]) >= 2
+                         and len(clean_space(cell.text_content())) >= _LAYOUT_CELL_CHARS for cell in cells))
+        if layout:
+            for node in [table, *table.xpath("./thead|./tbody|./tfoot"), *rows, *cells]:
+                node.tag = "div"
+
+
+def _drop_furniture_blocks(tree: Any) -> None:
+    """Remove related-news lists, rankings and comment blocks that carry a furniture heading.
+
+    The heading's block goes when it holds no paragraph of running text and no headline;
+    when the heading sits inside the article's own container, only the heading and the
+    short lines after it go. Tails are kept (`drop_tree`), so no neighbouring text is lost.
+    """
+    root = tree.getroottree().getroot()
+    for node in list(tree.iter()):
+        if not isinstance(node.tag, str) or node.tag in {"html", "body", "head", "title", "script", "style"}:
+            continue
+        if len(node) > 3:  # a heading has at most a few inline children
+            continue
+        parent = node.getparent()
+        if parent is None or parent.tag in {"html", "body"}:
+            continue
+        text = node.text_content()
+        if len(text) > 24 or _HEADING_TRIM.sub("", text) not in _FURNITURE_HEADINGS:
+            continue
+        if not any(ancestor is root for ancestor in node.iterancestors()):
+            continue  # inside a block already dropped
+        if not parent.xpath(".//h1") and not _has_paragraph(parent, skip=node):
+            parent.drop_tree()
+            continue
+        following = list(node.itersiblings())
+        if all(len(clean_space(s.text_content())) <= 60 for s in following):
+            for sibling in [node, *following]:
+                sibling.drop_tree()
+
+
 def _main_text(tree: Any, url: str) -> str:
     """Run trafilatura on the tree; retry favouring recall when precision finds nothing."""
     text = trafilatura.extract(tree, url=url, include_comments=False, include_tables=True,
@@ -94,10 +212,14 @@ def extract_html(text: str, url: str, source_name: str = "", today: date | None 
     page_title = clean_space(" ".join(t.text_content() for t in tree.xpath("//head/title")))
     declared_lang = tree.get("lang") or meta.get("content-language") or meta.get("og:locale")
     # htmldate and trafilatura clean the tree they are given: parse a fresh copy for each.
-    body = _main_text(parse_html(text), url)
-    paragraphs = clean_body(body, title)
+    body_tree = parse_html(text)
+    _unwrap_layout_tables(body_tree)
+    _drop_furniture_blocks(body_tree)
+    body = _main_text(body_tree, url)
+    dated_lines = clean_body(body, title)
+    paragraphs = strip_leading_furniture(dated_lines, title)
     lang = detect_language(title + "".join(paragraphs[:5]), declared_lang)
-    published = find_published(parse_html(text), url or None, meta, page_text, paragraphs, title=title,
+    published = find_published(parse_html(text), url or None, meta, page_text, dated_lines, title=title,
                                chinese=lang == "zh", today=today)
     publisher = find_publisher(meta, page_title, page_text) or source_name
     return _article(url, source_name, title, published, publisher=publisher, origin=find_origin(meta, page_text),
@@ -111,7 +233,7 @@ def extract_plain_text(text: str, url: str, source_name: str = "", today: date |
     rest = lines[1:]
     published = find_published(None, url, {}, "\n".join(rest[:6]), rest, today=today) if rest else None
     origin = find_origin({}, "\n".join(rest[:6]))
-    paragraphs = clean_body("\n".join(rest), title)
+    paragraphs = strip_leading_furniture(clean_body("\n".join(rest), title), title)
     return _article(url, source_name, title, published, publisher=source_name, origin=origin,
                     paragraphs=paragraphs, lang=detect_language(title + "".join(paragraphs[:5]), None))
 

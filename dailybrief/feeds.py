@@ -54,11 +54,11 @@ def parse_feed(body: bytes, url: str, source: str = "") -> FeedResult:
                                                            "content-type": "application/xml"})
     entries = parsed.get("entries") or []
     if not entries:
+        if not parsed.get("version"):  # e.g. an HTML page, well-formed or not, where a feed used to be
+            raise FeedError("not an RSS or Atom feed")
         if parsed.get("bozo"):
             reason = str(parsed.get("bozo_exception") or "unreadable")
             raise FeedError(f"malformed feed XML: {reason[:120]}")
-        if not parsed.get("version") and not parsed.get("feed"):
-            raise FeedError("not an RSS or Atom feed")
     result = FeedResult()
     if parsed.get("bozo") and entries and not isinstance(
             parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride):

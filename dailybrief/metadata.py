@@ -46,23 +46,42 @@ def _similar(a: str, b: str) -> bool:
 
 
 _TAIL = re.compile(r"^(.*?\S)\s*(?:_|\||｜|--|—{1,2}|–|-|·)\s*([^_|｜\-–—]{2,40})$")
+# A trailing segment that names a site even when the page never shows it as text (kept narrow:
+# a headline may well end in 电网 or 数字政府).
+_SITE_NAME = re.compile(r"(?:门户网站|门户网|网站|人民政府|频道|新闻网|政府网)$")
+_OPENERS, _CLOSERS = "《（(【[“", "》）)】]”"
+
+
+def _range_or_inside(head: str, tail: str) -> bool:
+    """Say whether the separator before `tail` is part of the headline, not a site separator.
+
+    A dash between digits is a range (2026—2028年行动方案); a separator inside brackets
+    (《…方案（2026—2028年）》) belongs to the bracketed name.
+    """
+    if head[-1:].isdigit() and tail[:1].isdigit():
+        return True
+    return any(head.count(o) > head.count(c) for o, c in zip(_OPENERS, _CLOSERS, strict=True))
 
 
 def split_site_suffix(page_title: str, page_text: str, site_names: list[str]) -> tuple[str, list[str]]:
     """Split `<title>` into (headline, site/section names) such as `标题--江苏频道--人民网`.
 
-    A trailing segment counts as a site name when the page names it in its metadata or shows
-    it in its visible text (header, footer, 主办单位); otherwise only a strong separator
-    (`_`, ` - `, `|`, `--`) cuts it off.
+    A trailing segment counts as a site name when the page names it in its metadata, shows
+    it in its visible text apart from the headline itself (header, footer, 主办单位), or it
+    reads as a site name (…门户网站, …人民政府, …频道, …新闻网); otherwise only a strong separator
+    (`_`, ` - `, `|`, `--`) cuts it off. A dash inside a year range or inside brackets never cuts.
     """
-    head, tails = page_title.strip(), list[str]()
+    head = page_title.strip()
+    tails: list[str] = []
     names = [n for n in site_names if n]
     while True:
         match = _TAIL.match(head)
-        if not match or len(match.group(1)) < 4:
+        if not match or len(match.group(1)) < 4 or _range_or_inside(match.group(1), match.group(2)):
             break
         tail = match.group(2).strip()
-        if tail in names or tail in page_text:
+        # The headline is usually shown on the page: its own words do not prove a site name.
+        elsewhere = page_text.replace(head, "\n")
+        if tail in names or tail in elsewhere or _SITE_NAME.search(tail):
             head, tails = match.group(1).strip(), [tail, *tails]
             continue
         break

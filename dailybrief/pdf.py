@@ -12,11 +12,12 @@ import tempfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import typst
 from fontTools.ttLib import TTCollection, TTFont
 
-from dailybrief.models import Brief
+from dailybrief.models import Brief, Sentence
 from dailybrief.render import chinese_date, reference_line, section_title
 
 FONT_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC", "DejaVu Sans")
@@ -39,9 +40,8 @@ def covered_characters() -> frozenset[int]:
     for path in FONT_FILES:
         if not Path(path).exists():
             continue
-        fonts = TTCollection(path, lazy=True).fonts if path.endswith(".ttc") else [TTFont(path, lazy=True)]
-        for font in fonts[:1] if path.endswith(".ttc") else fonts:
-            points.update(font.getBestCmap() or {})
+        font: Any = TTCollection(path, lazy=True).fonts[0] if path.endswith(".ttc") else TTFont(path, lazy=True)
+        points.update(font.getBestCmap() or {})
     if 0x4E2D not in points:  # 中
         raise PdfError("no CJK font found: install Debian's fonts-noto-cjk (make install does)")
     return frozenset(points)
@@ -62,11 +62,13 @@ def printable(text: str, missing: set[str]) -> str:
 
 def pdf_data(brief: Brief, footer: str, missing: set[str]) -> dict[str, object]:
     """Return the JSON the Typst template lays out."""
-    p = lambda text: printable(text, missing)  # noqa: E731 - a short local alias keeps the dict readable
+    def p(text: str) -> str:
+        """Return text the fonts can draw."""
+        return printable(text, missing)
 
-    def sentences(items: tuple[object, ...]) -> list[dict[str, object]]:
+    def sentences(items: tuple[Sentence, ...]) -> list[dict[str, object]]:
         """Return sentences as template data."""
-        return [{"text": p(s.text), "cites": [c for c in s.cites if c in numbers]} for s in items]  # type: ignore[attr-defined]
+        return [{"text": p(s.text), "cites": [c for c in s.cites if c in numbers]} for s in items]
 
     numbers = {r.id: i for i, r in enumerate(brief.references, 1)}
     return {
@@ -95,7 +97,7 @@ def render_pdf(brief: Brief, footer: str = "") -> tuple[bytes, set[str]]:
         (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         try:
             pdf = typst.compile(str(root / "brief.typ"), root=str(root))
-        except (RuntimeError, typst.TypstError) as exc:  # type: ignore[attr-defined]
+        except (RuntimeError, typst.TypstError) as exc:
             raise PdfError(f"typst failed: {exc}") from None
     if not isinstance(pdf, bytes):
         raise PdfError("typst returned no PDF")

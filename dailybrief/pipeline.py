@@ -97,19 +97,28 @@ def write_outputs(out: Path, files: dict[str, bytes]) -> list[Path]:
     except OSError as exc:
         raise OutputError(f"{out}: cannot create output folder: {exc.strerror}") from None
     staged: list[tuple[Path, Path]] = []
+    mode = 0o666 & ~_umask()
     try:
         for name, data in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
+            fd, temp_name = tempfile.mkstemp(prefix=f".{name}.", dir=out)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-            staged.append((Path(tmp), out / name))
+            Path(temp_name).chmod(mode)
+            staged.append((Path(temp_name), out / name))
     except OSError as exc:
-        for tmp, _final in staged:
-            tmp.unlink(missing_ok=True)
+        for temp, _final in staged:
+            temp.unlink(missing_ok=True)
         raise OutputError(f"{out}: cannot write output: {exc.strerror}") from None
-    for tmp, final in staged:
-        tmp.replace(final)
-    return [final for _tmp, final in staged]
+    for temp, final in staged:
+        temp.replace(final)
+    return [final for _temp, final in staged]
+
+
+def _umask() -> int:
+    """Return the process umask (read by setting and restoring it)."""
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def run_brief(config: Config, archive: Archive, issue_date: dt.date, out: Path, progress: Progress,

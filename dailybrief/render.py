@@ -80,7 +80,8 @@ def render_markdown(brief: Brief) -> str:
 
 
 CSS = """
-body{margin:0;background:#f4f4f1;color:#1f1f1f;font:16px/1.85 "Noto Serif CJK SC","Source Han Serif SC","Songti SC",serif}
+body{margin:0;background:#f4f4f1;color:#1f1f1f;
+ font:16px/1.85 "Noto Serif CJK SC","Source Han Serif SC","Songti SC",serif}
 main{max-width:46em;margin:2em auto;padding:3em 3.5em;background:#fff;box-shadow:0 1px 4px rgba(0,0,0,.12)}
 header{text-align:center;border-bottom:2px solid #8c1c13;padding-bottom:1em;margin-bottom:1.5em}
 h1{font-size:1.9em;letter-spacing:.08em;color:#8c1c13;margin:.2em 0}

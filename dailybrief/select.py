@@ -3,7 +3,8 @@
 Relevance is TF-IDF cosine similarity between an article (title counted twice, then the
 body) and the theme (keywords counted three times, then the description), over rjieba
 tokens, with IDF from the day's pool of articles; a keyword phrase found verbatim adds a
-little on top, so a theme term jieba cuts apart still counts.
+little on top (more when the headline carries it), so a theme term jieba cuts apart
+still counts.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def score_relevance(articles: Sequence[Article], theme: ThemeSettings) -> list[C
     for article, doc in zip(articles, docs, strict=True):
         flat = normalise(article.title + " " + article.text)
         hits = tuple(k for k in theme.keywords if k and normalise(k) in flat)
-        score = cosine(tfidf(doc, idf, default_idf), query) + 0.02 * min(len(hits), 5)
+        in_title = sum(1 for k in theme.keywords if k and normalise(k) in normalise(article.title))
+        score = cosine(tfidf(doc, idf, default_idf), query) + 0.02 * min(len(hits), 5) + 0.04 * min(in_title, 3)
         out.append(Candidate(article=article, relevance=round(score, 4), terms=hits))
     return out

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dailybrief.config import Config
-from dailybrief.dedup import ReprintGroup, find_reprints, names_match
+from dailybrief.dedup import ReprintGroup, core_texts, find_reprints, names_match
 from dailybrief.events import ClusterSettings, Unit, cluster_events
 from dailybrief.models import Article
 from dailybrief.rank import LEVEL_SCORE, Features, explain, policy_feature, publishers_feature, score
@@ -29,6 +29,7 @@ from dailybrief.select import (
     theme_words,
 )
 from dailybrief.tokens import Signals, signals
+from dailybrief.urls import canonical_url
 
 
 @dataclass
@@ -69,6 +70,17 @@ def story_id(primary_url: str) -> str:
     return hashlib.sha256(primary_url.encode()).hexdigest()[:12]
 
 
+def unique_pages(articles: Sequence[Article]) -> list[Article]:
+    """Keep one article per canonical URL (tracking parameters make no new page), preferring the plainest URL."""
+    best: dict[str, Article] = {}
+    for a in articles:
+        key = canonical_url(a.url)
+        kept = best.get(key)
+        if kept is None or (a.url == key, -len(a.url)) > (kept.url == key, -len(kept.url)):
+            best[key] = a
+    return list(best.values())
+
+
 def choose_primary(groups: Sequence[ReprintGroup], levels: Mapping[str, str]) -> Article:
     """Return the primary document or original report: a government policy document first, then level, date."""
     originals = [g.original for g in groups]
@@ -100,6 +112,7 @@ def build_stories(articles: Sequence[Article], config: Config, issue_date: dt.da
     """Select, de-duplicate, cluster and rank the day's stories (see the module docstring)."""
     levels = {s.name: s.level for s in config.sources()}
     window = config.brief.window_days
+    articles = unique_pages(articles)
     undated = [a for a in articles if a.published is None]
     horizon = issue_date - dt.timedelta(days=window + config.select.background_days)
     pool = [a for a in articles if a.published and horizon <= a.published <= issue_date]
@@ -113,7 +126,8 @@ def build_stories(articles: Sequence[Article], config: Config, issue_date: dt.da
     groups = find_reprints(chosen, levels)
 
     words = theme_words(config.theme)
-    docs = [article_tokens(g.original, words) for g in groups]
+    core = dict(zip((a.url for a in chosen), core_texts(chosen), strict=True))  # bodies without site furniture
+    docs = [article_tokens(replace(g.original, text=core[g.original.url]), words) for g in groups]
     idf = idf_table(docs)
     default_idf = max(idf.values(), default=1.0)
     units = []

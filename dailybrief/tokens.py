@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -73,14 +74,27 @@ def strip_dateline(paragraph: str) -> str:
     return _DATELINE.sub("", paragraph, count=1)
 
 
-def places(text: str, extra_words: tuple[str, ...] = ()) -> set[str]:
-    """Return place names (jieba's ns tags), without 省/市/区 suffixes."""
-    found = set()
+def place_counts(text: str, extra_words: tuple[str, ...] = ()) -> Counter[str]:
+    """Count the place names (jieba's ns tags) a text mentions, without 省/市/区 suffixes."""
+    found: Counter[str] = Counter()
     for word, tag in tokenizer(extra_words).tag(normalise(text)):
         if tag == "ns" and len(word) >= 2:
             base = PLACE_SUFFIX.sub("", word)
-            found.add(base if len(base) >= 2 else word)
-    return found - {"中国", "全国", "国家", "我国", "中华人民共和国", "境内", "国内", "海外", "国际"}
+            found[base if len(base) >= 2 else word] += 1
+    for generic in ("中国", "全国", "国家", "我国", "中华人民共和国", "境内", "国内", "海外", "国际"):
+        found.pop(generic, None)
+    return found
+
+
+def places(text: str, extra_words: tuple[str, ...] = ()) -> set[str]:
+    """Return place names (jieba's ns tags), without 省/市/区 suffixes."""
+    return set(place_counts(text, extra_words))
+
+
+def main_places(counts: Counter[str]) -> set[str]:
+    """Return the most-mentioned places (the event's own place, not one named in passing)."""
+    top = max(counts.values(), default=0)
+    return {p for p, c in counts.items() if c == top} if top else set()
 
 
 def doc_titles(text: str) -> set[str]:
@@ -107,6 +121,7 @@ class Signals:
     """What an editor compares to tell two look-alike events apart."""
 
     places: frozenset[str]
+    main_places: frozenset[str]
     title_places: frozenset[str]
     title_years: frozenset[int]
     title_numbers: frozenset[tuple[str, str]]
@@ -118,8 +133,11 @@ def signals(title: str, paragraphs: Iterable[str], extra_words: tuple[str, ...] 
     """Compute an article's signals from its title and its lead paragraphs."""
     lead = [strip_dateline(p) for p in list(paragraphs)[:3]]
     body = " ".join(lead)
+    counts = place_counts(title, extra_words)
+    counts = counts + counts + place_counts(body, extra_words)
     return Signals(
-        places=frozenset(places(title + " " + body, extra_words)),
+        places=frozenset(counts),
+        main_places=frozenset(main_places(counts)),
         title_places=frozenset(places(title, extra_words)),
         title_years=frozenset(years(title)),
         title_numbers=frozenset(numbers_with_units(title)),

@@ -63,7 +63,7 @@ def trim_sentence(text: str) -> str:
 
 def candidates(article: Article) -> list[Candidate]:
     """Return the usable sentences of an article, in order, with their spans in its text."""
-    out = []
+    out: list[Candidate] = []
     cursor = 0
     for paragraph in article.paragraphs:
         for raw in split_sentences(paragraph):
@@ -106,10 +106,10 @@ def choose_facts(pool: Sequence[Candidate], primary: Article, words: tuple[str, 
     if not pool:
         return []
     vectors = _vectors(pool, words)
-    centroid: dict[str, float] = Counter()
+    centroid: dict[str, float] = {}
     for vec in vectors:
         for term, weight in vec.items():
-            centroid[term] += weight
+            centroid[term] = centroid.get(term, 0.0) + weight
     norm = sum(v * v for v in centroid.values()) ** 0.5 or 1.0
     centroid = {t: v / norm for t, v in centroid.items()}
     scored = []
