@@ -7,6 +7,7 @@ cited articles). Numbers compare by value: 1,960 = 1960, 08 = 8, full-width digi
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -89,9 +90,14 @@ class Evidence:
     dates: frozenset[tuple[int | None, int, int]]
 
     @classmethod
-    def of(cls, text: str) -> Evidence:
-        """Index an article's title and text."""
-        return cls(fold(text), frozenset(number_values(text)), frozenset(dates(text)))
+    def of(cls, text: str, published: dt.date | None = None) -> Evidence:
+        """Index an article's title and text; its publication date (from the page's metadata) counts as stated."""
+        known_dates = set(dates(text))
+        numbers = set(number_values(text))
+        if published:
+            known_dates.add((published.year, published.month, published.day))
+            numbers |= {str(published.year), str(published.month), str(published.day)}
+        return cls(fold(text), frozenset(numbers), frozenset(known_dates))
 
 
 def missing_claims(sentence: str, evidence: list[Evidence]) -> list[str]:

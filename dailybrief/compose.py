@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dailybrief.claims import Evidence, claims
 from dailybrief.config import Config
 from dailybrief.models import Article, Brief, Reference, Section, Sentence
+from dailybrief.rank import POLICY_TITLE
 from dailybrief.select import cosine
 from dailybrief.stories import RankedStory
 from dailybrief.tokens import numbers_with_units
@@ -31,6 +33,7 @@ from dailybrief.writer import (
 )
 
 MAX_BACKGROUND = 5
+_WRAPPED_DOC = re.compile(r"^(?P<who>.+?)关于(?P<verb>印发|转发|发布)(?P<doc>《[^》]+》)的通知$")
 
 
 @dataclass
@@ -81,9 +84,40 @@ def _sentence(cand: Candidate, refs: _Refs, kind: str = "fact") -> Sentence:
                     evidence=((cand.article.id, cand.start, cand.end),))
 
 
-def _section(number: int, draft: _Draft, refs: _Refs) -> Section:
+def lead_sentence(primary: Article, level: str, first: Candidate | None) -> tuple[str, Candidate | None]:
+    """Return a sentence naming who published the primary and when, and the fact sentence it absorbed.
+
+    Government documents get `6月8日，X印发《Y》。`; media reports get 据X6月14日报道， before
+    their first sentence. The date is the primary's publication date, which its reference
+    states, so the verifier accepts it.
+    """
+    if primary.published is None:
+        return "", None
+    when = f"{primary.published.month}月{primary.published.day}日"
+    first_text = first.text if first is not None and first.article.url == primary.url else ""
+    if level != "media" and POLICY_TITLE.search(primary.title):
+        match = _WRAPPED_DOC.match(primary.title)
+        if match:
+            return f"{when}，{match['who']}{match['verb']}{match['doc']}。", None
+        return f"{when}，{primary.publisher}发布《{primary.title}》。", None
+    if level != "media" and "《" not in primary.title and len(primary.title) <= 40:
+        return f"{when}，{primary.title.strip().replace(' ', '，')}。", None
+    if first_text and when not in first_text and not first_text.startswith("据"):
+        return f"据{primary.publisher}{when}报道，{first_text}", first
+    return "", None
+
+
+def _section(number: int, draft: _Draft, refs: _Refs, level: str) -> Section:
     """Lay out a draft as paragraphs: the primary's facts, the coverage's facts, the interpretation."""
-    primary_facts = tuple(_sentence(c, refs) for c in draft.facts if c.article.url == draft.story.primary.url)
+    first = draft.facts[0] if draft.facts else None
+    lead, absorbed = lead_sentence(draft.story.primary, level, first)
+    lead_sentences: tuple[Sentence, ...] = ()
+    if lead:
+        evidence = absorbed and ((absorbed.article.id, absorbed.start, absorbed.end),)
+        lead_sentences = (Sentence(lead, (refs.cite(draft.story.primary),), "fact", evidence or (),
+                                   status="composed"),)
+    primary_facts = lead_sentences + tuple(_sentence(c, refs) for c in draft.facts
+                                           if c.article.url == draft.story.primary.url and c is not absorbed)
     other_facts = tuple(_sentence(c, refs) for c in draft.facts if c.article.url != draft.story.primary.url)
     if draft.analysis:
         interpretation = tuple(_sentence(c, refs, "analysis") for c in draft.analysis)
@@ -117,7 +151,7 @@ def _verifies(article: Article, sentences: Sequence[Sentence], ref_id: str) -> s
         if ref_id not in sentence.cites:
             continue
         found = claims(sentence.text)
-        facts += [f"《{t}》" for t in sorted(found.titles)]
+        facts += [f"《{t}》" for t in dict.fromkeys(re.findall(r"《([^《》]{2,60})》", sentence.text))]
         facts += [f"{v}{u}" for v, u in sorted(numbers_with_units(sentence.text))
                   if u not in {"个", "项"} or len(v) > 1]
         facts += [f"{m}月{d}日" for _y, m, d in sorted(found.dates, key=lambda x: (x[1], x[2]))]
@@ -164,7 +198,7 @@ def compose_brief(stories: Sequence[RankedStory], config: Config, issue_date: dt
         drafts.append(draft)
         taken.add(draft.label)
     refs = _Refs()
-    sections = [_section(i, d, refs) for i, d in enumerate(drafts, 1)]
+    sections = [_section(i, d, refs, levels.get(d.story.primary.source, "media")) for i, d in enumerate(drafts, 1)]
     summary = _summary(drafts, sections, config)
     all_sentences = [s for sec in sections for p in sec.paragraphs for s in p] + list(summary)
     references = [Reference(id=rid, publisher=a.publisher, title=a.title, date=a.published, url=url,
@@ -179,14 +213,19 @@ def compose_brief(stories: Sequence[RankedStory], config: Config, issue_date: dt
                   thread=tuple(d.label for d in drafts), summary=summary, sections=tuple(sections),
                   references=tuple(references), disclaimer=config.brief.disclaimer)
     by_id = {r.id: refs.articles.get(r.url) for r in references}
-    evidence = {rid: Evidence.of(a.title + "\n" + a.text) for rid, a in by_id.items() if a is not None}
+    evidence = {rid: article_evidence(a) for rid, a in by_id.items() if a is not None}
     for ref in references:
         if ref.id not in evidence:
             story_article = next((s.primary for s in stories if s.primary.url == ref.url), None)
             if story_article:
-                evidence[ref.id] = Evidence.of(story_article.title + "\n" + story_article.text)
+                evidence[ref.id] = article_evidence(story_article)
     verified, verdicts = verify_brief(brief, evidence, fallback=_source_sentence(by_id))
     return _drop_uncited(verified), verdicts
+
+
+def article_evidence(article: Article) -> Evidence:
+    """Return what an article supports: its title, its text and its publication date."""
+    return Evidence.of(article.title + "\n" + article.text, article.published)
 
 
 def _source_sentence(articles: dict[str, Article | None]) -> Callable[[Sentence], Sentence | None]:

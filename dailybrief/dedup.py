@@ -4,7 +4,7 @@ Near-duplicates are found with MinHash LSH over character shingles of the normal
 body (datasketch), then confirmed with exact Jaccard similarity. A condensed rewrite
 (much shorter, same facts) is not a reprint: it is coverage, left to event clustering.
 Bodies are compared without their site furniture (paragraphs that different pages of one
-host share verbatim: footers, disclaimers); a body too short to be evidence joins nothing;
+site share verbatim: footers, disclaimers); a body too short to be evidence joins nothing;
 two alike bodies that name different figures or places are look-alike events, not a reprint.
 In each group the original is the article whose publisher the others' 来源：lines name,
 else the earliest published.
@@ -115,16 +115,21 @@ def paragraphs_of(article: Article) -> tuple[str, ...]:
     return article.paragraphs or tuple(line for line in article.text.split("\n") if line.strip())
 
 
+def site_of(article: Article) -> tuple[str, str]:
+    """Return the site a page belongs to: its source and its host (one host may serve many sources)."""
+    return article.source, host_of(canonical_url(article.url))
+
+
 def core_texts(articles: Sequence[Article]) -> list[str]:
-    """Return each body without site furniture: paragraphs that two different bodies on one host share verbatim."""
-    bodies: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    """Return each body without site furniture: paragraphs that two different bodies of one site share verbatim."""
+    bodies: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for a in articles:
-        host, whole = host_of(canonical_url(a.url)), body_key(a.text)
+        whole = body_key(a.text)
         for p in paragraphs_of(a):
-            bodies[host][body_key(p)].add(whole)
+            bodies[site_of(a)][body_key(p)].add(whole)
     out = []
     for a in articles:
-        shared = bodies[host_of(canonical_url(a.url))]
+        shared = bodies[site_of(a)]
         out.append("\n".join(p for p in paragraphs_of(a) if len(shared[body_key(p)]) < 2))
     return out
 

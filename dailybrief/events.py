@@ -2,10 +2,10 @@
 
 Two groups join when their text is alike (TF-IDF cosine over title and body) and the
 signals an editor would check agree: shared 《document titles》 and numbers raise the
-score; different places (or main places neither mentions), different years in the
-titles, or the same count of a different thing in the titles (12条航线 vs 9条航线, when
-neither states the other's count) veto the merge, so two provinces' look-alike contests
-or this year's and last year's edition stay apart.
+score; different places (or main places neither mentions), different years or
+different 《documents》 in the titles, or the same count of a different thing in the
+titles (12条航线 vs 9条航线, when neither states the other's count) veto the merge, so
+two provinces' look-alike contests or this year's and last year's edition stay apart.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from dailybrief.dedup import ReprintGroup, UnionFind
 from dailybrief.select import Vector, cosine
-from dailybrief.tokens import Signals
+from dailybrief.tokens import Signals, same_document
 
 # Numbers too common to say anything about an event on their own.
 _TRIVIAL_NUMBERS = frozenset({("1", "个"), ("2", "个"), ("3", "个"), ("1", "批"), ("1", "次"), ("1", "大")})
@@ -45,6 +45,9 @@ class ClusterSettings:
 def vetoed(a: Signals, b: Signals) -> bool:
     """Say whether the signals show two different events (place, year or count in the title)."""
     if a.title_years and b.title_years and not a.title_years & b.title_years:
+        return True
+    if a.title_doc_titles and b.title_doc_titles and not any(
+            same_document(x, y) for x in a.title_doc_titles for y in b.title_doc_titles):
         return True
     if a.places and b.places and not a.places & b.places:
         return True

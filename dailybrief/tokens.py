@@ -127,6 +127,7 @@ class Signals:
     title_numbers: frozenset[tuple[str, str]]
     numbers: frozenset[tuple[str, str]]
     doc_titles: frozenset[str]
+    title_doc_titles: frozenset[str] = frozenset()
 
 
 def signals(title: str, paragraphs: Iterable[str], extra_words: tuple[str, ...] = ()) -> Signals:
@@ -143,4 +144,11 @@ def signals(title: str, paragraphs: Iterable[str], extra_words: tuple[str, ...] 
         title_numbers=frozenset(numbers_with_units(title)),
         numbers=frozenset(numbers_with_units(title + " " + body)),
         doc_titles=frozenset(doc_titles(title + " " + body)),
+        title_doc_titles=frozenset(doc_titles(title)),
     )
+
+
+def same_document(a: str, b: str) -> bool:
+    """Say whether two 《titles》 name one document (a short form and the full title with its years)."""
+    x, y = (re.sub(r"[（(][^）)]*[）)]", "", t) for t in (a, b))
+    return bool(x and y) and (x in y or y in x)

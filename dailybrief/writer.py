@@ -35,6 +35,10 @@ _ANALYTIC = re.compile(
     r"分析认为|业内认为|具有重要意义|为.{2,20}提供|奠定.{0,8}基础"
 )
 _QUESTION = re.compile(r"[？?]$|^问[：:]|^答[：:]")
+# The formulae of an official cover letter: true, but they say nothing an editor would quote.
+_FORMULA = re.compile(r"现(?:印发|转发)给你们|请认真|请结合实际|认真组织实施|贯彻执行|遵照执行|特此通知|抓好落实")
+_ENUMERATOR = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d))\s*")
+
 MIN_CHARS, MAX_CHARS = 18, 220
 
 
@@ -58,6 +62,7 @@ def trim_sentence(text: str) -> str:
     """Remove a news dateline and reporter credits; the rest of the sentence is kept verbatim."""
     text = _LEAD.sub("", text.strip(), count=1)
     text = _REPORTER.sub("", text)
+    text = _ENUMERATOR.sub("", text.strip(" 　，,"))
     return text.strip(" 　，,")
 
 
@@ -100,12 +105,35 @@ def _vectors(items: Sequence[Candidate], words: tuple[str, ...]) -> list[Vector]
     return [tfidf(d, idf, default) for d in docs]
 
 
+def topic_words(pool: Sequence[Candidate], primary: Article, words: tuple[str, ...],
+                vectors: Sequence[Vector]) -> set[str]:
+    """Return the words that say what a story is about: its headlines, the primary's lead, the theme.
+
+    Words in most of the story's sentences (新闻发言人 in a press conference) say nothing
+    about any one of them and are left out.
+    """
+    heads = " ".join(dict.fromkeys(c.article.title for c in pool))
+    lead = " ".join(c.text for c in pool if c.article.url == primary.url and c.position < 2)
+    found = set(tokens(heads + " " + lead, words)) | {t for w in words for t in tokens(w, words)}
+    df: Counter[str] = Counter()
+    for vec in vectors:
+        df.update(vec.keys())
+    common = {t for t, n in df.items() if len(vectors) >= 5 and n > 0.4 * len(vectors)}
+    return found - common
+
+
 def choose_facts(pool: Sequence[Candidate], primary: Article, words: tuple[str, ...],
-                 max_sentences: int = 5, max_chars: int = 520) -> list[Candidate]:
-    """Pick fact-dense, central sentences, the primary's first; never the same facts twice."""
+                 max_sentences: int = 8, max_chars: int = 900) -> list[Candidate]:
+    """Pick fact-dense, central sentences, the primary's first; never the same facts twice.
+
+    A sentence sharing no topic word with the story (the wheat harvest in a press
+    conference about computing power) is left out, and so are the formulae of official
+    cover letters (现印发给你们…).
+    """
     if not pool:
         return []
     vectors = _vectors(pool, words)
+    topic = topic_words(pool, primary, words, vectors)
     centroid: dict[str, float] = {}
     for vec in vectors:
         for term, weight in vec.items():
@@ -114,13 +142,17 @@ def choose_facts(pool: Sequence[Candidate], primary: Article, words: tuple[str, 
     centroid = {t: v / norm for t, v in centroid.items()}
     scored = []
     for cand, vec in zip(pool, vectors, strict=True):
+        lead_sentence = cand.article.url == primary.url and cand.position < 2
+        if (not lead_sentence and not topic & set(vec)) or _FORMULA.search(cand.text) or _ANALYTIC.search(cand.text):
+            continue
         found = claims(cand.text)
-        density = min(1.0, found.count / 4)
+        listing = 0.15 * min(cand.text.count("、"), 6) / 6
+        density = min(1.0, found.count / 4) + listing
         theme = min(1.0, sum(1 for w in words if w and w in cand.text) / 2)
         lead = 0.3 if cand.article.url == primary.url and cand.position < 3 else 0.0
         primary_bonus = 0.25 if cand.article.url == primary.url else 0.0
-        analytic = -0.4 if _ANALYTIC.search(cand.text) and found.count == 0 else 0.0
-        scored.append((density + cosine(vec, centroid) + 0.3 * theme + lead + primary_bonus + analytic, cand, vec))
+        total = density + cosine(vec, centroid) + 0.3 * theme + lead + primary_bonus
+        scored.append((total, cand, vec))
     scored.sort(key=lambda item: -item[0])
     chosen: list[tuple[Candidate, Vector]] = []
     covered: set[object] = set()
@@ -130,9 +162,9 @@ def choose_facts(pool: Sequence[Candidate], primary: Article, words: tuple[str, 
             continue
         found = claims(cand.text)
         facts = set(found.numbers) | set(found.titles) | {str(d) for d in found.dates}
-        if any(cosine(vec, other) > 0.5 for _c, other in chosen):
-            continue
-        if facts and facts <= covered and len(facts) > 1:
+        closest = max((cosine(vec, other) for _c, other in chosen), default=0.0)
+        adds = bool(facts - covered)
+        if closest > 0.8 or (closest > 0.5 and not adds) or (facts and not adds and len(facts) > 1):
             continue
         chosen.append((cand, vec))
         covered |= facts
@@ -180,20 +212,18 @@ def condense_title(title: str) -> str:
 
 def event_phrase(primary: Article, others: Sequence[Article]) -> str:
     """Return the heading's event part (≤ 28 characters where a title allows it)."""
-    options = [condense_title(primary.title)] + [condense_title(a.title) for a in others]
-    for option in options:
+    first = condense_title(primary.title)
+    bare = re.sub(r"《(?:关于)?([^》]+?)(?:的)?(实施方案|方案|意见|办法|通知|规划|计划|指南|要点)》", r"\1\2", first)
+    for option in (first, bare):
+        if len(option) <= HEADING_EVENT_MAX + (4 if option is bare else 0):
+            return option
+    for option in (condense_title(a.title) for a in others):
         if len(option) <= HEADING_EVENT_MAX:
             return option
-    first = options[0]
-    short = re.sub(r"《([^》]{12,})》", lambda m: "《" + m.group(1) + "》", first)
     for cut in ("，", "：", ":"):
-        head = short.split(cut)[0]
+        head = first.split(cut)[0]
         if 8 <= len(head) <= HEADING_EVENT_MAX:
             return head
-    if "《" in first:
-        doc = re.sub(r"《[^》]*》.*$", "", first)
-        if 6 <= len(doc) + 4 <= HEADING_EVENT_MAX:
-            return doc + "相关文件"
     return first[: HEADING_EVENT_MAX - 1] + "…"
 
 
@@ -207,7 +237,7 @@ def theme_label(articles: Sequence[Article], theme: ThemeSettings, taken: set[st
                 counts[keyword] += text.count(normalise(keyword)) + 3 * article.title.count(keyword)
     ranked = [k for k, n in counts.most_common() if n > 0]
     for keyword in ranked:
-        if keyword not in taken:
+        if not any(keyword in t or t in keyword for t in taken):
             return keyword
     return ranked[0] if ranked else theme.name
 
@@ -234,7 +264,7 @@ def story_kind(primary: Article, level: str) -> str:
 
     if POLICY_TITLE.search(primary.title) and level != "media":
         return "national_policy" if level == "national" else "local_policy"
-    if len(claims(primary.title).numbers) or re.search(r"报告|数据|统计|规模|增长", primary.title):
+    if re.search(r"报告|数据显示|统计|规模|增长|亿元|%|％", primary.title):
         return "data"
     return "event"
 
