@@ -37,7 +37,9 @@ _ANALYTIC = re.compile(
 _QUESTION = re.compile(r"[？?]$|^问[：:]|^答[：:]")
 # The formulae of an official cover letter: true, but they say nothing an editor would quote.
 _FORMULA = re.compile(r"现(?:印发|转发)给你们|请认真|请结合实际|认真组织实施|贯彻执行|遵照执行|特此通知|抓好落实")
-_ENUMERATOR = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d))\s*")
+_ENUMERATOR = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d))\s*"
+)
 
 MIN_CHARS, MAX_CHARS = 18, 220
 
