@@ -310,9 +310,12 @@ def demo(out_dir: str) -> None:
     """Run the pipeline on the bundled demo site."""
     from dailybrief.demo import run_demo  # noqa: PLC0415
 
+    from dailybrief.pdf import PdfError  # noqa: PLC0415
+    from dailybrief.pipeline import NoNewsError, OutputError  # noqa: PLC0415
+
     try:
         run_demo(Path(out_dir), progress)
-    except (ConfigError, ArchiveError, OSError) as exc:
+    except (ConfigError, ArchiveError, OSError, NoNewsError, OutputError, PdfError) as exc:
         fail(str(exc))
 
 

@@ -99,6 +99,8 @@ def lead_sentence(primary: Article, level: str, first: Candidate | None) -> tupl
         match = _WRAPPED_DOC.match(primary.title)
         if match:
             return f"{when}，{match['who']}{match['verb']}{match['doc']}。", None
+        if "《" in primary.title and re.search(r"印发|发布|出台|公布", primary.title):
+            return f"{when}，{primary.title.strip().replace(' ', '，')}。", None
         return f"{when}，{primary.publisher}发布《{primary.title}》。", None
     if level != "media" and "《" not in primary.title and len(primary.title) <= 40:
         return f"{when}，{primary.title.strip().replace(' ', '，')}。", None

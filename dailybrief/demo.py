@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -10,6 +11,7 @@ import click
 
 from dailybrief.config import load_config
 from dailybrief.ingest import Progress, ingest
+from dailybrief.pipeline import run_brief
 from dailybrief.report import health_table
 from dailybrief.siteserver import SiteServer
 from dailybrief.store import Archive
@@ -34,7 +36,7 @@ def prepare(out: Path, server: SiteServer) -> Path:
 
 
 def run_demo(out: Path, progress: Progress) -> None:
-    """Serve the demo site, ingest it into a fresh `out/dailybrief.db` and print the source table.
+    """Serve the demo site, ingest it into a fresh `out/dailybrief.db`, print the source table, write the brief.
 
     The site's port changes from run to run, and with it every URL, so the demo starts a
     new archive each time; it ingests twice to show that a re-run adds nothing.
@@ -46,11 +48,18 @@ def run_demo(out: Path, progress: Progress) -> None:
         db = out / "dailybrief.db"
         for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
             stale.unlink(missing_ok=True)
+        day = config.brief.date or dt.date.today()
         with Archive(db) as archive:
-            report = ingest(config, archive, config.brief.date, progress)
+            report = ingest(config, archive, day, progress)
             click.echo(health_table(report.health))
-            again = ingest(config, archive, config.brief.date)
+            again = ingest(config, archive, day)
             unchanged = sum(h.unchanged for h in again.health)
             click.echo(f"\nsame day again: {again.new} new, {unchanged} unchanged (nothing is stored twice)")
             click.echo(f"{archive.count('articles')} articles archived in {archive.path.resolve()}")
-        click.echo(f"config: {config_path.resolve()}")
+            run = run_brief(config, archive, day, out, progress, collect=False)
+        v = run.brief.verification
+        click.echo(f"\nbrief for {day}: {len(run.brief.sections)} sections, {len(run.brief.references)} references, "
+                   f"{v.checked} sentences with facts verified ({v.replaced} replaced, {v.dropped} dropped)")
+        for path in run.files:
+            click.echo(f"  {path.resolve()}")
+        click.echo(f"\nopen the brief: {(out / 'brief.pdf').resolve()}")

@@ -191,12 +191,12 @@ def choose_analysis(pool: Sequence[Candidate], used: Sequence[Candidate], max_se
 
 _WRAPPER = re.compile(r"^(?P<who>.*?)关于(?P<verb>印发|转发|发布)(?P<what>《[^》]+》)的通知$")
 _ABOUT = re.compile(r"^(?P<who>.*?)关于(?P<what>.+?)的(?:通知|公告|通告|意见|决定|批复|函)$")
-HEADING_EVENT_MAX = 28
+HEADING_EVENT_MAX = 24
 IMPLICATIONS = {
-    "national_policy": "{kw}顶层部署进一步明确",
-    "local_policy": "{kw}加快在地方落地",
-    "data": "{kw}发展态势值得关注",
-    "event": "{kw}相关工作持续推进",
+    "national_policy": "{kw}顶层设计加码",
+    "local_policy": "{kw}地方落地提速",
+    "data": "{kw}态势值得关注",
+    "event": "{kw}工作持续推进",
 }
 
 
@@ -215,9 +215,10 @@ def condense_title(title: str) -> str:
 def event_phrase(primary: Article, others: Sequence[Article]) -> str:
     """Return the heading's event part (≤ 28 characters where a title allows it)."""
     first = condense_title(primary.title)
-    bare = re.sub(r"《(?:关于)?([^》]+?)(?:的)?(实施方案|方案|意见|办法|通知|规划|计划|指南|要点)》", r"\1\2", first)
+    bare = re.sub(r"《(?:关于)?([^》]+?)(?:的)?(实施方案|方案|意见|办法|通知|规划|计划|指南|要点)(?:[（(][^）)]*[）)])?》",
+                  r"\1\2", first)
     for option in (first, bare):
-        if len(option) <= HEADING_EVENT_MAX + (4 if option is bare else 0):
+        if len(option) <= HEADING_EVENT_MAX + (8 if option is bare else 0):
             return option
     for option in (condense_title(a.title) for a in others):
         if len(option) <= HEADING_EVENT_MAX:
