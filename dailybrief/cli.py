@@ -309,7 +309,6 @@ def extract(target: str | None, url: str | None, batch: str | None) -> None:
 def demo(out_dir: str) -> None:
     """Run the pipeline on the bundled demo site."""
     from dailybrief.demo import run_demo  # noqa: PLC0415
-
     from dailybrief.pdf import PdfError  # noqa: PLC0415
     from dailybrief.pipeline import NoNewsError, OutputError  # noqa: PLC0415
 

@@ -192,6 +192,10 @@ def choose_analysis(pool: Sequence[Candidate], used: Sequence[Candidate], max_se
 _WRAPPER = re.compile(r"^(?P<who>.*?)关于(?P<verb>印发|转发|发布)(?P<what>《[^》]+》)的通知$")
 _ABOUT = re.compile(r"^(?P<who>.*?)关于(?P<what>.+?)的(?:通知|公告|通告|意见|决定|批复|函)$")
 HEADING_EVENT_MAX = 24
+# 《关于推进X的实施方案（2026—2028年）》 → 推进X实施方案: a document named without its brackets and years.
+_BARE_DOC = re.compile(
+    r"《(?:关于)?([^》]+?)(?:的)?(实施方案|方案|意见|办法|通知|规划|计划|指南|要点)(?:[（(][^）)]*[）)])?》"
+)
 IMPLICATIONS = {
     "national_policy": "{kw}顶层设计加码",
     "local_policy": "{kw}地方落地提速",
@@ -213,10 +217,9 @@ def condense_title(title: str) -> str:
 
 
 def event_phrase(primary: Article, others: Sequence[Article]) -> str:
-    """Return the heading's event part (≤ 28 characters where a title allows it)."""
+    """Return the heading's event part (≤ 24 characters, 32 for a document named without brackets)."""
     first = condense_title(primary.title)
-    bare = re.sub(r"《(?:关于)?([^》]+?)(?:的)?(实施方案|方案|意见|办法|通知|规划|计划|指南|要点)(?:[（(][^）)]*[）)])?》",
-                  r"\1\2", first)
+    bare = _BARE_DOC.sub(r"\1\2", first)
     for option in (first, bare):
         if len(option) <= HEADING_EVENT_MAX + (8 if option is bare else 0):
             return option
