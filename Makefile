@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages the project needs later stages of (PDF read-back, CJK fonts); skipped when present.
+# Debian packages the project needs: CJK fonts for the PDF, poppler-utils to read PDFs back in tests.
 system-deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -27,6 +27,8 @@ demo: install
 	$(BIN)/dailybrief demo --out demo-output
 
 test: install
+	$(BIN)/ruff check dailybrief tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: install
