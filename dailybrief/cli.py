@@ -156,6 +156,7 @@ def verify(brief_path: str, db_path: str | None) -> None:
     """Re-check a brief.json against the archived articles it cites."""
     from dailybrief.briefjson import BriefFormatError, brief_from_json  # noqa: PLC0415
     from dailybrief.claims import Evidence  # noqa: PLC0415
+    from dailybrief.compose import article_evidence  # noqa: PLC0415
     from dailybrief.verify import verify_brief  # noqa: PLC0415
 
     path = Path(brief_path)
@@ -178,7 +179,7 @@ def verify(brief_path: str, db_path: str | None) -> None:
             if article is None:
                 click.echo(f"{ref.id}: {ref.url} is not in the archive {db}", err=True)
                 continue
-            evidence[ref.id] = Evidence.of(article.title + "\n" + article.text)
+            evidence[ref.id] = article_evidence(article)
     _checked, verdicts = verify_brief(brief, evidence, repair=False)
     bad = [v for v in verdicts if v.status == "unsupported"]
     for verdict in bad:

@@ -98,6 +98,9 @@ def write_outputs(out: Path, files: dict[str, bytes]) -> list[Path]:
         raise OutputError(f"{out}: cannot create output folder: {exc.strerror}") from None
     staged: list[tuple[Path, Path]] = []
     mode = 0o666 & ~_umask()
+    blocked = [name for name in files if (out / name).is_dir()]
+    if blocked:
+        raise OutputError(f"{out / blocked[0]}: cannot write output: a folder is in the way")
     try:
         for name, data in files.items():
             fd, temp_name = tempfile.mkstemp(prefix=f".{name}.", dir=out)
@@ -109,8 +112,13 @@ def write_outputs(out: Path, files: dict[str, bytes]) -> list[Path]:
         for temp, _final in staged:
             temp.unlink(missing_ok=True)
         raise OutputError(f"{out}: cannot write output: {exc.strerror}") from None
-    for temp, final in staged:
-        temp.replace(final)
+    try:
+        for temp, final in staged:
+            temp.replace(final)
+    except OSError as exc:
+        for temp, _final in staged:
+            temp.unlink(missing_ok=True)
+        raise OutputError(f"{out}: cannot write output: {exc.strerror}") from None
     return [final for _temp, final in staged]
 
 

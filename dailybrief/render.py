@@ -10,6 +10,7 @@ from dailybrief.models import Brief, Reference, Sentence
 
 _DIGITS = "零一二三四五六七八九"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|>~])")
+LINKABLE = ("http://", "https://", "file://")  # URL schemes shown as links; anything else (javascript:) as text
 
 
 def chinese_number(n: int) -> str:
@@ -72,8 +73,8 @@ def render_markdown(brief: Brief) -> str:
             lines += [_md_sentences(paragraph, numbers), ""]
     lines += ["## 参考文献", ""]
     for ref in brief.references:
-        lines.append(f'<a id="{ref.id.lower()}"></a>\\[{numbers[ref.id]}\\] {md_escape(reference_line(ref))} '
-                     f"<{html.escape(ref.url)}>  ")
+        link = f"<{html.escape(ref.url)}>" if ref.url.startswith(LINKABLE) else md_escape(ref.url)
+        lines.append(f'<a id="{ref.id.lower()}"></a>\\[{numbers[ref.id]}\\] {md_escape(reference_line(ref))} {link}  ')
     if brief.disclaimer:
         lines += ["", "---", "", md_escape(brief.disclaimer)]
     return "\n".join(lines).rstrip() + "\n"
@@ -131,7 +132,7 @@ def render_html(brief: Brief) -> str:
         parts.append("</section>")
     parts.append('<section id="refs" class="refs"><h2>参考文献</h2><ol>')
     for ref in brief.references:
-        href = esc(ref.url) if ref.url.startswith(("http://", "https://", "file://")) else "#"
+        href = esc(ref.url) if ref.url.startswith(LINKABLE) else "#"
         parts.append(f'<li id="{esc(ref.id.lower())}">{esc(reference_line(ref))} '
                      f'<a href="{href}" rel="noopener noreferrer">{esc(ref.url)}</a></li>')
     parts.append("</ol></section>")

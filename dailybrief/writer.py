@@ -230,7 +230,17 @@ def event_phrase(primary: Article, others: Sequence[Article]) -> str:
         head = first.split(cut)[0]
         if 8 <= len(head) <= HEADING_EVENT_MAX:
             return head
-    return first[: HEADING_EVENT_MAX - 1] + "…"
+    return clip_phrase(first, HEADING_EVENT_MAX)
+
+
+def clip_phrase(text: str, limit: int) -> str:
+    """Cut text to `limit` characters ending in …, never inside a number (a cut 19600 would read as 19)."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if re.match(r"[\d.,，．]", text[limit - 1]) and re.search(r"\d[\d.,，．]*$", head):
+        head = re.sub(r"\d[\d.,，．]*$", "", head)
+    return head.rstrip("，、：:（(《“") + "…"
 
 
 def theme_label(articles: Sequence[Article], theme: ThemeSettings, taken: set[str]) -> str:
