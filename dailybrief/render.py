@@ -35,7 +35,8 @@ def reference_line(ref: Reference) -> str:
     """Return one 参考文献 line as plain text: publisher:《title》, date, verifies."""
     date = ref.date.isoformat() if ref.date else "日期不详"
     reprint = f"（转载，原文见 {ref.reprint_of}）" if ref.reprint_of else ""
-    return f"{ref.publisher}:《{ref.title}》, {date}, {ref.verifies}。{reprint}"
+    title = ref.title.replace("《", "〈").replace("》", "〉")  # a title inside a title takes the inner marks
+    return f"{ref.publisher}:《{title}》, {date}, {ref.verifies}。{reprint}"
 
 
 def _numbers(brief: Brief) -> dict[str, int]:
