@@ -87,12 +87,12 @@ body{margin:0;background:#f4f4f1;color:#1f1f1f;
 main{max-width:46em;margin:2em auto;padding:3em 3.5em;background:#fff;box-shadow:0 1px 4px rgba(0,0,0,.12)}
 header{text-align:center;border-bottom:2px solid #8c1c13;padding-bottom:1em;margin-bottom:1.5em}
 h1{font-size:1.9em;letter-spacing:.08em;color:#8c1c13;margin:.2em 0}
-.publishers,.date{color:#555;margin:.2em 0}
+.publishers,.date{color:#555;margin:.2em 0;text-indent:0;text-align:center}
 h2{font-size:1.2em;margin:1.8em 0 .6em;font-family:"Noto Sans CJK SC","Source Han Sans SC",sans-serif}
 p{text-indent:2em;margin:.5em 0;text-align:justify}
 .summary{background:#faf6ef;border-left:4px solid #8c1c13;padding:.6em 1em}
 sup a{color:#8c1c13;text-decoration:none;font-size:.75em}
-nav ol{padding-left:1.2em}
+nav ol{list-style:none;padding-left:0}nav a{color:#1f1f1f;text-decoration:none}
 .refs li{margin:.3em 0;font-size:.92em}
 .refs a{word-break:break-all;color:#555}
 footer{margin-top:2.5em;border-top:1px solid #ccc;padding-top:.8em;color:#666;font-size:.9em;text-align:center}
