@@ -176,7 +176,7 @@ def _suspect(found: dt.date, page_text: str) -> bool:
 
 def find_published(
     html: Any, url: str | None, meta: dict[str, str], page_text: str, body_lines: list[str], *,
-    title: str = "", chinese: bool = False, today: dt.date | None = None,
+    title: str = "", chinese: bool = False, today: dt.date | None = None, known: dt.date | None = None,
 ) -> dt.date | None:
     """Return the original publication date of a page, or None when it states none.
 
@@ -198,4 +198,6 @@ def find_published(
         if found:
             return found
     year = guess.year if guess else year_hint(page_text)
-    return date_from_body(body_lines, year, today or dt.date.today()) or date_from_date_line(body_lines) or guess
+    found = date_from_body(body_lines, year, today or dt.date.today()) or date_from_date_line(body_lines)
+    # `known` is what a feed said of the item: better than htmldate's year-only guess.
+    return found or known or guess

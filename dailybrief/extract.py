@@ -48,6 +48,7 @@ class Page:
     url: str
     content_type: str = ""
     encoding: str | None = None
+    known_date: date | None = None  # what a feed said of the item, used only when the page states no date
 
 
 def media_type(content_type: str, url: str) -> str:
@@ -203,7 +204,8 @@ def _main_text(tree: Any, url: str) -> str:
     return text or ""
 
 
-def extract_html(text: str, url: str, source_name: str = "", today: date | None = None) -> Article:
+def extract_html(text: str, url: str, source_name: str = "", today: date | None = None,
+                 known: date | None = None) -> Article:
     """Extract an Article from decoded HTML."""
     tree = parse_html(text)
     meta = meta_tags(tree)
@@ -219,8 +221,8 @@ def extract_html(text: str, url: str, source_name: str = "", today: date | None 
     dated_lines = clean_body(body, title)
     paragraphs = strip_leading_furniture(dated_lines, title)
     lang = detect_language(title + "".join(paragraphs[:5]), declared_lang)
-    published = find_published(parse_html(text), url or None, meta, page_text, dated_lines, title=title,
-                               chinese=lang == "zh", today=today)
+    published = find_published(text, url or None, meta, page_text, dated_lines, title=title,
+                               chinese=lang == "zh", today=today, known=known)
     publisher = find_publisher(meta, page_title, page_text) or source_name
     return _article(url, source_name, title, published, publisher=publisher, origin=find_origin(meta, page_text),
                     paragraphs=paragraphs, lang=lang)
@@ -260,7 +262,7 @@ def extract_article(page: Page, source_name: str = "", today: date | None = None
     text, _codec = decode_html(page.body, page.content_type or None, page.encoding)
     if kind in TEXT_TYPES and not re.search(r"<(?:html|body|p|div)\b", text[:2000], re.IGNORECASE):
         return extract_plain_text(text, page.url, source_name, today)
-    article = extract_html(text, page.url, source_name, today)
+    article = extract_html(text, page.url, source_name, today, page.known_date)
     if not article.text and not article.title:
         raise NotExtractable("no title and no text found")
     return article

@@ -142,7 +142,7 @@ class Ingestor:
     async def _extract_and_store(self, source: Source, item: FeedItem, fetched: Fetch) -> ItemResult:
         """Extract an article from a fetch and store both."""
         page = Page(fetched.body, fetched.final_url, fetched.headers.get("content-type", ""),
-                    source.options.get("encoding"))
+                    source.options.get("encoding"), item.published)
         try:
             article = await asyncio.to_thread(extract_article, page, source.name, self.issue_date)
         except NotExtractable as exc:

@@ -584,3 +584,14 @@ selector = "ul.list li a"
     assert orphans == [(0,)]
     assert db_rows(db, "SELECT COUNT(*) FROM fetches") == [(pages,)]
     assert db_rows(db, "SELECT COUNT(*) FROM runs WHERE finished_at IS NOT NULL") == [(1,)]
+
+
+def test_a_feed_date_beats_a_year_only_guess_from_the_page(faulty_server, tmp_archive):
+    # The page states no date of its own; its text only says 到2026年底, from which htmldate alone
+    # guesses 2026-01-01. The feed's pubDate is the better answer.
+    undated = chinese_page(7, date=None).replace("到2027年", "到2026年底")
+    faulty_server["/a.html"] = page(undated)
+    faulty_server["/feed.xml"] = feed([faulty_server.url("/a.html")], date="Fri, 12 Jun 2026 18:30:00 +0800")
+    run(tmp_archive, [feed_source("甲", faulty_server.url("/feed.xml"))])
+    (stored,) = tmp_archive.articles()
+    assert stored.published == dt.date(2026, 6, 12)
