@@ -14,9 +14,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from dailybrief.dedup import ReprintGroup, UnionFind
 from dailybrief.select import Vector, cosine
 from dailybrief.tokens import Signals, same_document
+from dailybrief.vectors import pair_cosines, to_matrix
 
 # Numbers too common to say anything about an event on their own.
 _TRIVIAL_NUMBERS = frozenset({("1", "个"), ("2", "个"), ("3", "个"), ("1", "批"), ("1", "次"), ("1", "大")})
@@ -76,9 +79,9 @@ def _values_by_unit(numbers: frozenset[tuple[str, str]]) -> dict[str, set[str]]:
     return out
 
 
-def pair_score(a: Unit, b: Unit) -> float:
+def pair_score(a: Unit, b: Unit, similarity: float | None = None) -> float:
     """Return how strongly two units look like one event (text similarity plus shared specifics)."""
-    score = cosine(a.vector, b.vector)
+    score = cosine(a.vector, b.vector) if similarity is None else similarity
     shared_titles = a.signals.doc_titles & b.signals.doc_titles
     if shared_titles:
         score += 0.15
@@ -120,8 +123,10 @@ def cluster_events(units: Sequence[Unit], settings: ClusterSettings | None = Non
     """
     settings = settings or ClusterSettings()
     scored = []
-    for i, j in candidate_pairs(units, settings):
-        score = pair_score(units[i], units[j])
+    pairs = sorted(candidate_pairs(units, settings))
+    similarities = pair_cosines(to_matrix([u.vector for u in units]), pairs) if pairs else np.zeros(0)
+    for (i, j), similarity in zip(pairs, similarities, strict=True):
+        score = pair_score(units[i], units[j], float(similarity))
         if score >= settings.merge_threshold:
             scored.append((score, i, j))
     scored.sort(reverse=True)

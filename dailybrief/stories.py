@@ -21,7 +21,6 @@ from dailybrief.rank import LEVEL_SCORE, Features, explain, policy_feature, publ
 from dailybrief.select import (
     Candidate,
     article_tokens,
-    cosine,
     idf_table,
     in_window,
     score_relevance,
@@ -30,6 +29,7 @@ from dailybrief.select import (
 )
 from dailybrief.tokens import Signals, signals
 from dailybrief.urls import canonical_url
+from dailybrief.vectors import to_matrix, top_neighbour_sums
 
 
 @dataclass
@@ -142,7 +142,7 @@ def build_stories(articles: Sequence[Article], config: Config, issue_date: dt.da
     clusters = [[news[i] for i in c] for c in cluster_events([units[i] for i in news], settings)]
     clusters += [[i] for i in background]
 
-    thread = _thread_scores(units, clusters)
+    thread = _thread_scores(units, clusters, set(news))
     best_relevance = max((c.relevance for c in relevant), default=1.0) or 1.0
     stories = []
     for cluster, thread_score in zip(clusters, thread, strict=True):
@@ -158,16 +158,19 @@ def build_stories(articles: Sequence[Article], config: Config, issue_date: dt.da
     return StoriesResult(stories=stories, undated=undated, off_theme=off_theme)
 
 
-def _thread_scores(units: Sequence[Unit], clusters: Sequence[list[int]]) -> list[float]:
-    """Score each cluster by how much it shares with the rest of the day (its place in the main thread)."""
-    raw = []
-    for cluster in clusters:
-        mine = set(cluster)
-        total = 0.0
+def _thread_scores(units: Sequence[Unit], clusters: Sequence[list[int]], news: set[int]) -> list[float]:
+    """Score each news cluster by how much it shares with the rest of the day (its place in the main thread).
+
+    A cluster's raw score is its best member's sum of the three highest similarities to
+    units outside the cluster (background included); scores are scaled to the day's best.
+    """
+    group_of = [0] * len(units)
+    for number, cluster in enumerate(clusters):
         for i in cluster:
-            sims = [cosine(units[i].vector, units[j].vector) for j in range(len(units)) if j not in mine]
-            total = max(total, sum(sorted(sims, reverse=True)[:3]))
-        raw.append(total)
+            group_of[i] = number
+    rows = [i for cluster in clusters if cluster[0] in news for i in cluster]
+    sums = dict(zip(rows, top_neighbour_sums(to_matrix([u.vector for u in units]), rows, group_of), strict=True))
+    raw = [max((float(sums[i]) for i in cluster), default=0.0) if cluster[0] in news else 0.0 for cluster in clusters]
     top = max(raw, default=0.0) or 1.0
     return [r / top for r in raw]
 

@@ -1,0 +1,68 @@
+"""Sparse TF-IDF vectors as scipy matrices, for similarity over thousands of articles at once.
+
+The dict vectors of `select.tfidf` are convenient one at a time; clustering and the
+main-thread score compare hundreds of thousands of pairs, which this module does in C.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from dailybrief.select import Vector
+
+
+def to_matrix(vectors: Sequence[Vector]) -> csr_matrix:
+    """Stack unit-length dict vectors into a CSR matrix (one row each)."""
+    vocab: dict[str, int] = {}
+    indptr = [0]
+    indices: list[int] = []
+    data: list[float] = []
+    for vec in vectors:
+        for term, weight in vec.items():
+            indices.append(vocab.setdefault(term, len(vocab)))
+            data.append(weight)
+        indptr.append(len(indices))
+    return csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int64),
+                       np.asarray(indptr, dtype=np.int64)), shape=(len(vectors), max(1, len(vocab))))
+
+
+def pair_cosines(matrix: csr_matrix, pairs: Sequence[tuple[int, int]], chunk: int = 50_000) -> np.ndarray:
+    """Return the cosine of each (i, j) pair of rows (rows are unit length)."""
+    out = np.zeros(len(pairs), dtype=np.float32)
+    for start in range(0, len(pairs), chunk):
+        part = pairs[start: start + chunk]
+        left = matrix[[i for i, _j in part]]
+        right = matrix[[j for _i, j in part]]
+        out[start: start + len(part)] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+    return out
+
+
+def without_common_terms(matrix: csr_matrix, max_share: float = 0.05, min_rows: int = 200) -> csr_matrix:
+    """Drop terms found in more than `max_share` of the rows (they link everything to everything)."""
+    if matrix.shape[0] < min_rows:
+        return matrix
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    keep = np.flatnonzero(df <= max_share * matrix.shape[0])
+    return matrix[:, keep].tocsr()
+
+
+def top_neighbour_sums(matrix: csr_matrix, rows: Sequence[int], group_of: Sequence[int], k: int = 3,
+                       chunk: int = 1000) -> np.ndarray:
+    """For each given row, the sum of its `k` highest cosines with rows of other groups."""
+    pruned = without_common_terms(matrix)
+    groups = np.asarray(group_of)
+    out = np.zeros(len(rows), dtype=np.float32)
+    transposed = pruned.T.tocsc()
+    for start in range(0, len(rows), chunk):
+        part = list(rows[start: start + chunk])
+        sims = (pruned[part] @ transposed).tocsr()
+        for n, row in enumerate(part):
+            lo, hi = sims.indptr[n], sims.indptr[n + 1]
+            cols, vals = sims.indices[lo:hi], sims.data[lo:hi]
+            vals = vals[groups[cols] != groups[row]]
+            if len(vals):
+                out[start + n] = float(np.sort(vals)[-k:].sum())
+    return out
