@@ -219,15 +219,16 @@ def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min
     for a, b in candidate_pairs(keys, threshold=0.3):
         if uf.find(a) == uf.find(b) or not keys[a] or not keys[b]:
             continue
-        sa = shingle_cache.setdefault(a, shingles(keys[a]))
-        sb = shingle_cache.setdefault(b, shingles(keys[b]))
+        # Look up before computing: dict.setdefault would build the set on every pair.
+        sa = shingle_cache[a] if a in shingle_cache else shingle_cache.setdefault(a, shingles(keys[a]))
+        sb = shingle_cache[b] if b in shingle_cache else shingle_cache.setdefault(b, shingles(keys[b]))
         first, second = articles[a], articles[b]
         cites = (bool(first.origin) and names_match(first.origin, second.publisher)) or \
             (bool(second.origin) and names_match(second.origin, first.publisher))
         if not is_reprint_pair(sa, sb, min_jaccard=min_jaccard, min_containment=min_containment, cites_other=cites):
             continue
-        fa = specifics_cache.setdefault(a, specifics(cores[a]))
-        fb = specifics_cache.setdefault(b, specifics(cores[b]))
+        fa = specifics_cache[a] if a in specifics_cache else specifics_cache.setdefault(a, specifics(cores[a]))
+        fb = specifics_cache[b] if b in specifics_cache else specifics_cache.setdefault(b, specifics(cores[b]))
         if not conflicting(fa, fb, cites_other=cites):
             uf.union(a, b)
     groups = []
