@@ -50,10 +50,12 @@ def idf_table(documents: Sequence[Sequence[str]]) -> dict[str, float]:
     return {term: math.log((1 + n) / (1 + count)) + 1.0 for term, count in df.items()}
 
 
-def tfidf(doc: Sequence[str], idf: dict[str, float], default_idf: float) -> Vector:
-    """Return a unit-length TF-IDF vector with sublinear term frequency."""
+def tfidf(doc: Sequence[str], idf: dict[str, float], default_idf: float, top: int | None = None) -> Vector:
+    """Return a unit-length TF-IDF vector with sublinear term frequency (only the `top` heaviest terms if given)."""
     counts = Counter(doc)
     vec = {t: (1 + math.log(c)) * idf.get(t, default_idf) for t, c in counts.items()}
+    if top is not None and len(vec) > top:
+        vec = dict(sorted(vec.items(), key=lambda kv: -kv[1])[:top])
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {t: v / norm for t, v in vec.items()}
 

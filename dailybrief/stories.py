@@ -65,6 +65,9 @@ class StoriesResult:
     off_theme: list[Candidate]
 
 
+UNIT_TERMS = 80  # terms kept per unit vector: enough for similarity, bounded memory on 100,000-article days
+
+
 def story_id(primary_url: str) -> str:
     """Return a stable id for a story: the hash of its primary article's URL."""
     return hashlib.sha256(primary_url.encode()).hexdigest()[:12]
@@ -123,10 +126,11 @@ def build_stories(articles: Sequence[Article], config: Config, issue_date: dt.da
     off_theme = [c for c in candidates if c.relevance < floor and in_window(c.article.published, issue_date, window)]
     relevance_of = {c.article.url: c for c in relevant}
     chosen = [c.article for c in relevant]
-    groups = find_reprints(chosen, levels)
+    cores = core_texts(chosen)  # bodies without site furniture
+    groups = find_reprints(chosen, levels, cores=cores)
 
     words = theme_words(config.theme)
-    core = dict(zip((a.url for a in chosen), core_texts(chosen), strict=True))  # bodies without site furniture
+    core = dict(zip((a.url for a in chosen), cores, strict=True))
     docs = [article_tokens(replace(g.original, text=core[g.original.url]), words) for g in groups]
     idf = idf_table(docs)
     default_idf = max(idf.values(), default=1.0)
@@ -134,7 +138,8 @@ def build_stories(articles: Sequence[Article], config: Config, issue_date: dt.da
     for g, doc in zip(groups, docs, strict=True):
         sig = signals(g.original.title, g.original.paragraphs, words)
         published = g.original.published or issue_date
-        units.append(Unit(group=g, vector=tfidf(doc, idf, default_idf), signals=sig, day=published.toordinal()))
+        vector = tfidf(doc, idf, default_idf, top=UNIT_TERMS)
+        units.append(Unit(group=g, vector=vector, signals=sig, day=published.toordinal()))
 
     news = [i for i, u in enumerate(units) if any(in_window(a.published, issue_date, window) for a in u.group.members)]
     background = [i for i in range(len(units)) if i not in set(news)]
