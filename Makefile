@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEBIAN_PACKAGES := poppler-utils fonts-noto-cjk
+DEBIAN_PACKAGES := poppler-utils fonts-noto-cjk chromium
 
 .PHONY: install demo test lint system-deps clean
 
@@ -13,7 +13,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages the project needs: CJK fonts for the PDF, poppler-utils to read PDFs back in tests.
+# Debian packages the project needs: CJK fonts for the PDF, poppler-utils to read PDFs back in tests,
+# chromium for the editor app's browser tests (Playwright drives it; never `playwright install`).
 system-deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

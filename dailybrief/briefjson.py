@@ -17,10 +17,10 @@ def _sentence_json(s: Sentence) -> dict[str, Any]:
     return {"text": s.text, "cites": list(s.cites), "kind": s.kind, "status": s.status}
 
 
-def brief_to_json(brief: Brief) -> dict[str, Any]:
-    """Return the brief.json object."""
+def brief_to_json(brief: Brief, llm: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the brief.json object; `llm` (the LLM writer's usage record) is added only when that writer ran."""
     v = brief.verification
-    return {
+    data = {
         "title": brief.title,
         "date": brief.date.isoformat(),
         "publishers": list(brief.publishers),
@@ -40,6 +40,9 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
                          "replaced": v.replaced, "dropped": v.dropped},
         "disclaimer": brief.disclaimer,
     }
+    if llm is not None:
+        data["llm"] = llm
+    return data
 
 
 def _sentence(obj: Any, where: str) -> Sentence:

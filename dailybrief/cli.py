@@ -8,7 +8,7 @@ import json
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 import click
 
@@ -117,21 +117,33 @@ def ingest(config_path: str, date_text: str | None, db_path: str | None) -> None
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the outputs.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive file (default: beside the config).")
 @click.option("--no-collect", is_flag=True, help="Use the archive as it is; fetch nothing.")
-def run(config_path: str, date_text: str | None, out_dir: str, db_path: str | None, no_collect: bool) -> None:
+@click.option("--writer", type=click.Choice(["llm", "extractive"]), default=None,
+              help="Who writes the prose (default: llm when the config has an [llm] table, else extractive).")
+@click.option("--llm-url", help="Set [llm] base_url, e.g. http://127.0.0.1:8080/v1 (the config stays untouched).")
+@click.option("--llm-model", help="Set [llm] model.")
+def run(config_path: str, date_text: str | None, out_dir: str, db_path: str | None, no_collect: bool, *,
+        writer: str | None, llm_url: str | None, llm_model: str | None) -> None:
     """Run the whole pipeline and write the brief.
 
     Writes brief.json, stories.json, brief.md, brief.html and brief.pdf into --out.
     """
+    from dailybrief.llm import with_llm  # noqa: PLC0415
     from dailybrief.pdf import PdfError  # noqa: PLC0415
     from dailybrief.pipeline import NoNewsError, OutputError, run_brief  # noqa: PLC0415
 
-    config = open_config(config_path)
+    try:
+        config = with_llm(open_config(config_path), llm_url, llm_model)
+    except ConfigError as exc:
+        fail(str(exc))
     day = issue_date(date_text, config)
     out = Path(out_dir)
+    chosen: Literal["llm", "extractive"] = "llm" if (writer or ("llm" if config.llm else "")) == "llm" else "extractive"
+    if chosen == "llm" and config.llm is None:
+        fail(f"{config_path}: --writer llm needs an [llm] table (base_url, model …) or --llm-url and --llm-model")
     with open_archive(Path(db_path) if db_path else default_db(config)) as archive:
         click.echo(f"dailybrief {day}: {len(config.sources())} sources → {out}", err=True)
         try:
-            result = run_brief(config, archive, day, out, progress, collect=not no_collect)
+            result = run_brief(config, archive, day, out, progress, collect=not no_collect, writer=chosen)
         except (NoNewsError, OutputError, PdfError) as exc:
             fail(str(exc), code=1)
     if result.ingest:
@@ -147,6 +159,10 @@ def run(config_path: str, date_text: str | None, out_dir: str, db_path: str | No
                f"verified {v.checked} of {v.sentences} sentences: {v.replaced} replaced, {v.dropped} dropped")
     for path in result.files:
         click.echo(f"  {path.resolve()}")
+    if result.llm is not None:
+        for note in result.llm.notes:
+            click.echo(f"dailybrief: llm: {note}", err=True)
+        click.echo(result.llm.line())
 
 
 @cli.command()
@@ -317,6 +333,52 @@ def demo(out_dir: str) -> None:
         run_demo(Path(out_dir), progress)
     except (ConfigError, ArchiveError, OSError, NoNewsError, OutputError, PdfError) as exc:
         fail(str(exc))
+
+
+@cli.command()
+@click.option("--db", "db_path", default="dailybrief.db", show_default=True, type=click.Path(dir_okay=False),
+              help="Archive file.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Folder for approved briefs' files (default: published/ beside the archive).")
+@click.option("--login-to-read", is_flag=True, help="Require a login to read too (always so off loopback).")
+def serve(db_path: str, host: str, port: int, out_dir: str | None, login_to_read: bool) -> None:
+    """Serve the editor web app (review, edit, approve) over an archive."""
+    from dailybrief.web.serve import serve as run_server  # noqa: PLC0415
+
+    db = Path(db_path)
+    if not db.exists():
+        fail(f"{db}: no such archive (run `dailybrief run` first, or give --db PATH)")
+    out = Path(out_dir) if out_dir else None
+    try:
+        run_server(db, host, port, out=out, login_to_read=login_to_read, echo=lambda line: click.echo(line, err=True))
+    except ArchiveError as exc:
+        fail(str(exc))
+
+
+@cli.group()
+def user() -> None:
+    """Manage the editor web app's users."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--db", "db_path", default="dailybrief.db", show_default=True, type=click.Path(dir_okay=False),
+              help="Archive file.")
+@click.password_option("--password", help="The password (prompted for, hidden, when not given).")
+def user_add(name: str, db_path: str, password: str) -> None:
+    """Add an editor (or reset a password).
+
+    The password is prompted for twice, hidden, and stored only as an Argon2id hash.
+    """
+    from dailybrief.web.serve import UserError, add_user  # noqa: PLC0415
+
+    try:
+        new = add_user(Path(db_path), name, password)
+    except (UserError, ArchiveError) as exc:
+        fail(str(exc))
+    click.echo(f"{'added user' if new else 'new password for'} {name} in {db_path}")
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from dailybrief.claims import Evidence, claims
 from dailybrief.config import Config
@@ -188,8 +189,27 @@ def _similar(a: Article, b: Article) -> float:
     return cosine(va, vb)
 
 
-def compose_brief(stories: Sequence[RankedStory], config: Config, issue_date: dt.date) -> tuple[Brief, list[Verdict]]:
-    """Write, reference and verify the brief for the selected stories (fewer than max_sections is fine)."""
+class Writer(Protocol):
+    """A writer that replaces the extractive prose (the LLM writer); each method may fall back to what it is given."""
+
+    def sections(self, drafts: Sequence[Draft], refs: Refs,
+                 extractive: Callable[[int, Draft], Section]) -> list[Section]:
+        """Return one section per draft, numbered from 1; `extractive(number, draft)` writes one the extractive way."""
+
+    def summary(self, sections: Sequence[Section], extractive: tuple[Sentence, ...], refs: Refs,
+                thread: tuple[str, ...]) -> tuple[tuple[Sentence, ...], tuple[str, ...]]:
+        """Return the summary sentences and the main thread (given: the extractive ones)."""
+
+    def verifies(self, references: Sequence[Reference], sentences: Sequence[Sentence], refs: Refs) -> list[Reference]:
+        """Return the event references with their `verifies` phrases (given: the extractive ones)."""
+
+
+def compose_brief(stories: Sequence[RankedStory], config: Config, issue_date: dt.date,
+                  writer: Writer | None = None) -> tuple[Brief, list[Verdict]]:
+    """Write, reference and verify the brief for the selected stories (fewer than max_sections is fine).
+
+    The extractive writer writes everything unless another `writer` (the LLM writer) is given.
+    """
     levels = {s.name: s.level for s in config.sources()}
     drafts: list[_Draft] = []
     taken: set[str] = set()
@@ -200,19 +220,32 @@ def compose_brief(stories: Sequence[RankedStory], config: Config, issue_date: dt
         drafts.append(draft)
         taken.add(draft.label)
     refs = _Refs()
-    sections = [_section(i, d, refs, levels.get(d.story.primary.source, "media")) for i, d in enumerate(drafts, 1)]
+
+    def extractive(number: int, draft: _Draft) -> Section:
+        """Write one section the extractive way."""
+        return _section(number, draft, refs, levels.get(draft.story.primary.source, "media"))
+
+    if writer is None:
+        sections = [extractive(i, d) for i, d in enumerate(drafts, 1)]
+    else:
+        sections = writer.sections(drafts, refs, extractive)
     summary = _summary(drafts, sections, config)
+    thread = tuple(d.label for d in drafts)
+    if writer is not None:
+        summary, thread = writer.summary(sections, summary, refs, thread)
     all_sentences = [s for sec in sections for p in sec.paragraphs for s in p] + list(summary)
     references = [Reference(id=rid, publisher=a.publisher, title=a.title, date=a.published, url=url,
                             verifies=_verifies(a, all_sentences, rid))
                   for url, rid in refs.ids.items() for a in [refs.articles[url]]]
+    if writer is not None:
+        references = writer.verifies(references, all_sentences, refs)
     for story in _background([d.story for d in drafts], stories, set(refs.ids)):
         rid = f"R{len(references) + 1}"
         references.append(Reference(id=rid, publisher=story.primary.publisher, title=story.primary.title,
                                     date=story.primary.published, url=story.primary.url,
                                     verifies=f"用于补充《{story.primary.title}》相关背景", role="background"))
     brief = Brief(title=config.brief.title, date=issue_date, publishers=tuple(config.brief.publishers),
-                  thread=tuple(d.label for d in drafts), summary=summary, sections=tuple(sections),
+                  thread=thread, summary=summary, sections=tuple(sections),
                   references=tuple(references), disclaimer=config.brief.disclaimer)
     by_id = {r.id: refs.articles.get(r.url) for r in references}
     evidence = {rid: article_evidence(a) for rid, a in by_id.items() if a is not None}
@@ -252,3 +285,8 @@ def _drop_uncited(brief: Brief) -> Brief:
     cited |= {c for sec in brief.sections for p in sec.paragraphs for s in p for c in s.cites}
     kept = tuple(r for r in brief.references if r.role == "background" or r.id in cited)
     return dataclasses.replace(brief, references=kept)
+
+
+# The names another writer (dailybrief.llmwriter) works with.
+Draft = _Draft
+Refs = _Refs

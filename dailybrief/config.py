@@ -153,6 +153,41 @@ class SourceSettings(_Strict):
         return self
 
 
+class LLMSettings(_Strict):
+    """The optional `[llm]` table: an OpenAI-compatible chat-completions endpoint for the LLM writer.
+
+    The API key is never in the file: `api_key_env` names the environment variable that holds it
+    (leave it out for a local server that needs none).
+    """
+
+    base_url: str = Field(min_length=1)
+    model: str = Field(min_length=1)
+    api_key_env: str | None = None
+    temperature: Annotated[float, Field(ge=0, le=2)] = 0.2
+    max_output_tokens: Annotated[int, Field(ge=64, le=65536)] = 1500
+    timeout_s: Annotated[float, Field(gt=0, le=3600)] = 120.0
+    concurrency: Annotated[int, Field(ge=1, le=64)] = 2
+    budget_tokens: Annotated[int, Field(ge=1)] | None = None
+    retries: Annotated[int, Field(ge=0, le=10)] = 2
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        """Require an http(s) URL such as http://127.0.0.1:8080/v1."""
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"expected an http(s):// URL such as http://127.0.0.1:8080/v1, got {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _check_env_name(cls, value: str | None) -> str | None:
+        """Require a variable name; the message never repeats the value (it may be a pasted key)."""
+        if value is not None and not re.fullmatch(r"[A-Z_][A-Z0-9_]{0,63}", value):
+            raise ValueError("expected the NAME of an environment variable holding the key, such as "
+                             "DEEPSEEK_API_KEY (capitals, digits, _), never the key itself")
+        return value
+
+
 class Config(_Strict):
     """A whole configuration file."""
 
@@ -161,6 +196,7 @@ class Config(_Strict):
     collect: CollectSettings = CollectSettings()
     select: SelectSettings = SelectSettings()
     rank: RankSettings = RankSettings()
+    llm: LLMSettings | None = None
     source: list[SourceSettings] = Field(min_length=1)
     path: Path | None = Field(default=None, exclude=True)
 
@@ -210,6 +246,7 @@ def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
         (): Config, ("brief",): BriefSettings, ("theme",): ThemeSettings,
         ("collect",): CollectSettings, ("source",): SourceSettings, ("select",): SelectSettings,
         ("rank",): RankSettings,
+        ("llm",): LLMSettings,
     }
     return owners.get(tuple(str(p) for p in loc[:-1] if not isinstance(p, int)))
 

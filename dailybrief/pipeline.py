@@ -8,7 +8,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from dailybrief.briefjson import brief_to_json
 from dailybrief.compose import compose_brief
@@ -20,6 +20,9 @@ from dailybrief.render import render_html, render_markdown
 from dailybrief.store import Archive
 from dailybrief.stories import StoriesResult, build_stories
 from dailybrief.verify import Verdict
+
+if TYPE_CHECKING:
+    from dailybrief.llmwriter import LLMReport
 
 
 class OutputError(Exception):
@@ -80,6 +83,7 @@ class BriefRun:
     verdicts: list[Verdict]
     files: list[Path]
     missing_glyphs: set[str]
+    llm: LLMReport | None = None  # what the LLM writer did, when it ran
 
 
 def _no_news_message(result: StoriesResult, issue_date: dt.date, window_days: int) -> str:
@@ -130,8 +134,11 @@ def _umask() -> int:
 
 
 def run_brief(config: Config, archive: Archive, issue_date: dt.date, out: Path, progress: Progress,
-              *, collect: bool = True) -> BriefRun:
-    """Run the whole pipeline and write brief.json, stories.json, brief.md, brief.html and brief.pdf."""
+              *, collect: bool = True, writer: Literal["extractive", "llm"] = "extractive") -> BriefRun:
+    """Run the whole pipeline and write brief.json, stories.json, brief.md, brief.html and brief.pdf.
+
+    `writer="llm"` writes the prose with the [llm] model (dailybrief.llmwriter), extractive where it cannot.
+    """
     report = ingest(config, archive, issue_date, progress) if collect else None
     progress("ranking stories")
     result = build_stories(archive.articles(until=issue_date), config, issue_date,
@@ -139,13 +146,19 @@ def run_brief(config: Config, archive: Archive, issue_date: dt.date, out: Path, 
     if not any(s.selected for s in result.stories):
         raise NoNewsError(_no_news_message(result, issue_date, config.brief.window_days))
     progress("writing and verifying the brief")
-    brief, verdicts = compose_brief(result.stories, config, issue_date)
+    llm_report: LLMReport | None = None
+    if writer == "llm":
+        from dailybrief.llmwriter import write_brief  # noqa: PLC0415 - only when the LLM writer runs
+
+        brief, verdicts, llm_report = write_brief(result.stories, config, issue_date, archive, progress)
+    else:
+        brief, verdicts = compose_brief(result.stories, config, issue_date)
     if not brief.sections:
         raise NoNewsError(f"no usable article for {issue_date}: no selected story has a sentence to publish")
     progress("rendering Markdown, HTML and PDF")
     pdf, missing = render_pdf(brief)
     payload = {
-        "brief.json": _json_bytes(brief_to_json(brief)),
+        "brief.json": _json_bytes(brief_to_json(brief, llm_report.record() if llm_report else None)),
         "stories.json": _json_bytes([s.to_json() for s in result.stories]),
         "brief.md": render_markdown(brief).encode("utf-8"),
         "brief.html": render_html(brief).encode("utf-8"),
@@ -155,8 +168,11 @@ def run_brief(config: Config, archive: Archive, issue_date: dt.date, out: Path, 
     archive.save_stories(issue_date, [{**s.to_json(), "doc_titles": s.doc_titles, "numbers": s.numbers}
                                       for s in result.stories])
     archive.save_verdicts(issue_date, [(v.where, v.text, v.status, list(v.missing)) for v in verdicts])
+    from dailybrief.web.record import record_run  # noqa: PLC0415 - the editor app lists each run's brief by date
+
+    record_run(archive, config, brief, result.stories, llm_report.record() if llm_report else None)
     return BriefRun(ingest=report, stories=result, brief=brief, verdicts=verdicts, files=files,
-                    missing_glyphs=missing)
+                    missing_glyphs=missing, llm=llm_report)
 
 
 def _json_bytes(data: Any) -> bytes:

@@ -114,6 +114,73 @@ MIGRATIONS: list[tuple[str, str]] = [
             PRIMARY KEY (issue_date, position)
         );
     """),
+    ("0005_llm_cache", """
+        CREATE TABLE llm_cache (
+            key TEXT PRIMARY KEY,
+            model TEXT NOT NULL,
+            content TEXT NOT NULL,
+            finish_reason TEXT NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+    """),
+    # The editor web app (dailybrief.web; its SQL is in dailybrief.webstore): briefs, revisions, users, search.
+    ("0006_briefs", """
+        CREATE TABLE briefs (
+            id INTEGER PRIMARY KEY,
+            issue_date TEXT NOT NULL,
+            title TEXT NOT NULL,
+            status TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            sentences INTEGER NOT NULL,
+            checked INTEGER NOT NULL,
+            unsupported INTEGER NOT NULL,
+            stories TEXT NOT NULL,
+            config TEXT,
+            config_path TEXT,
+            out_dir TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            approved_by TEXT,
+            approved_at TEXT,
+            published_by TEXT,
+            published_at TEXT,
+            UNIQUE (issue_date, title)
+        );
+        CREATE INDEX briefs_date ON briefs(issue_date);
+        CREATE TABLE brief_revisions (
+            brief_id INTEGER NOT NULL REFERENCES briefs(id),
+            number INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            verdicts TEXT NOT NULL,
+            author TEXT NOT NULL,
+            note TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (brief_id, number)
+        );
+    """),
+    ("0007_users", """
+        CREATE TABLE users (
+            name TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE web_secrets (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+    """),
+    ("0008_search", """
+        CREATE TABLE search_docs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            ref TEXT NOT NULL,
+            stamp TEXT NOT NULL,
+            UNIQUE (kind, ref)
+        );
+        CREATE VIRTUAL TABLE search_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
+    """),
 ]
 
 Outcome = Literal["new", "updated", "unchanged"]
@@ -367,3 +434,23 @@ class Archive:
         """Return the stored article for a URL."""
         found = self._articles_where("WHERE url = ?", [url])
         return found[0] if found else None
+
+    def llm_response(self, key: str) -> dict[str, Any] | None:
+        """Return the cached chat-completion answer stored under a request key (see dailybrief.llm.cache_key)."""
+        row = self.db.execute("SELECT model, content, finish_reason, prompt_tokens, completion_tokens FROM llm_cache"
+                              " WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        return {"model": row[0], "content": row[1], "finish_reason": row[2], "prompt_tokens": int(row[3]),
+                "completion_tokens": int(row[4])}
+
+    def save_llm_response(self, key: str, model: str, content: str, *, finish_reason: str, prompt_tokens: int,
+                          completion_tokens: int) -> None:
+        """Cache one chat-completion answer under its request key (the newest answer wins)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO llm_cache VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (key, model, content, finish_reason, prompt_tokens, completion_tokens, _now()))
+
+    def llm_cache_size(self) -> int:
+        """Return how many chat-completion answers are cached."""
+        return int(self.db.execute("SELECT COUNT(*) FROM llm_cache").fetchone()[0])

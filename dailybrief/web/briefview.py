@@ -1,0 +1,54 @@
+"""Loading a brief for a page: its row and revision (or 404), the cited articles, the page's context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import HTTPException
+
+from dailybrief.compose import article_evidence
+from dailybrief.models import Article
+from dailybrief.web.editing import Checked, Data, verify_data
+from dailybrief.webstore import BriefRow, Counts, Revision, WebStore
+
+
+def load(store: WebStore, brief_id: int, number: int | None = None) -> tuple[BriefRow, Revision]:
+    """Return a brief and one of its revisions (the current one by default), or raise 404."""
+    row = store.brief(brief_id)
+    revision = store.revision(brief_id, number) if row else None
+    if row is None or revision is None:
+        raise HTTPException(404, "找不到这份简报" if row is None else "找不到这个版本")
+    return row, revision
+
+
+def writable(row: BriefRow) -> None:
+    """Refuse changes to a published brief."""
+    if row.status == "published":
+        raise HTTPException(409, "这份简报已发布，只读")
+
+
+def cited_articles(store: WebStore, data: Data) -> dict[str, Article | None]:
+    """Return the archived article behind each reference id (None when the archive lacks it)."""
+    return {str(r["id"]): store.archive.article_by_url(str(r.get("url", ""))) for r in data.get("references", [])}
+
+
+def recheck(store: WebStore, data: Data) -> Checked:
+    """Verify every sentence and heading of a brief against the archived articles it cites."""
+    evidence = {rid: article_evidence(a) for rid, a in cited_articles(store, data).items() if a is not None}
+    return verify_data(data, evidence)
+
+
+def counts_of(checked: Checked) -> Counts:
+    """Return the counts the brief list shows."""
+    return Counts(checked.sentences, checked.checked, checked.unsupported)
+
+
+def page_context(row: BriefRow, revision: Revision) -> dict[str, Any]:
+    """Return what the brief template needs besides the request."""
+    data = revision.data
+    numbers = {str(r["id"]): i for i, r in enumerate(data.get("references", []), 1)}
+    sentences = [v for addr, v in revision.verdicts.items() if not addr.startswith("head.")]
+    counts = {"sentences": len(sentences), "checked": sum(v.get("status") != "unchecked" for v in sentences),
+              "unsupported": sum(v.get("status") == "unsupported" for v in revision.verdicts.values())}
+    return {"row": row, "rev": revision, "data": data, "verdicts": revision.verdicts, "numbers": numbers,
+            "counts": counts}

@@ -1,0 +1,165 @@
+"""Evidence for one sentence: the passages of its cited articles that support it, claims highlighted.
+
+Text is returned as segments `(text, mark)` — `mark` is "" for plain text, "hit" for a claim
+the sentence states and the passage supports, "ok"/"bad" for a sentence's own supported or
+unsupported claims — so templates escape every character and add only their own markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from dailybrief.claims import Claims, Evidence, claims, dates, fold, number_values
+from dailybrief.models import Article
+
+Segment = tuple[str, str]
+
+_NUMBER = re.compile(r"[0-9０-９]+(?:[,，][0-9]{3})*(?:[.．][0-9０-９]+)?")
+_DATE = re.compile(r"(?:(?:19|20)\d{2}\s*(?:年\s*|[-/.]))?\d{1,2}\s*(?:月\s*|[-/.])\d{1,2}\s*日?")
+_TITLE = re.compile(r"《([^《》]{2,120})》")
+_QUOTED = re.compile(r"[“\"「『]([^“”\"「」『』]{2,30})[”\"」』]")
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?])")
+MISSING_LABELS = {"number": "数字", "date": "日期", "title": "文件名", "quoted": "引语"}
+
+
+def missing_label(item: str) -> str:
+    """Turn a verifier finding such as 'number 999' into Chinese: 数字 999."""
+    kind, _space, rest = item.partition(" ")
+    return f"{MISSING_LABELS.get(kind, kind)} {rest}".strip()
+
+
+def _date_matches(found: set[tuple[int | None, int, int]], wanted: frozenset[tuple[int | None, int, int]]) -> bool:
+    """Say whether a written date is one of the wanted dates (a date without a year matches any year)."""
+    return any((m, d) == (wm, wd) and (y is None or wy is None or y == wy)
+               for y, m, d in found for wy, wm, wd in wanted)
+
+
+def claim_spans(text: str, wanted: Claims) -> list[tuple[int, int]]:
+    """Return the character spans of `text` that state one of the wanted claims, longest first, not overlapping."""
+    spans: list[tuple[int, int]] = []
+    for m in _DATE.finditer(text):
+        if wanted.dates and _date_matches(dates(m.group()), wanted.dates):
+            spans.append(m.span())
+    for m in _NUMBER.finditer(text):
+        if number_values(m.group()) & wanted.numbers:
+            spans.append(m.span())
+    for m in _TITLE.finditer(text):
+        if fold(m.group(1)) in wanted.titles:
+            spans.append(m.span())
+    for m in _QUOTED.finditer(text):
+        if fold(m.group(1)) in wanted.quotes:
+            spans.append(m.span())
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if all(end <= a or start >= b for a, b in kept):
+            kept.append((start, end))
+    return sorted(kept)
+
+
+def segments(text: str, spans: Sequence[tuple[int, int]], mark: str = "hit") -> list[Segment]:
+    """Cut a text into plain and marked segments."""
+    out: list[Segment] = []
+    at = 0
+    for start, end in spans:
+        if start > at:
+            out.append((text[at:start], ""))
+        out.append((text[start:end], mark))
+        at = end
+    if at < len(text):
+        out.append((text[at:], ""))
+    return out
+
+
+def split_claims(text: str, evidence: Sequence[Evidence]) -> tuple[Claims, Claims]:
+    """Return the sentence's claims the evidence supports and those it does not (as the verifier decides)."""
+    found = claims(text)
+    numbers = frozenset().union(*(e.numbers for e in evidence)) if evidence else frozenset()
+    known = frozenset().union(*(e.dates for e in evidence)) if evidence else frozenset()
+    texts = "\n".join(e.folded for e in evidence)
+    month_days = {(m, d) for _y, m, d in known}
+    good_dates = frozenset(d for d in found.dates if (d in known if d[0] else (d[1], d[2]) in month_days))
+    good = Claims(found.numbers & numbers, good_dates, frozenset(t for t in found.titles if t in texts),
+                  frozenset(q for q in found.quotes if q in texts))
+    bad = Claims(found.numbers - good.numbers, found.dates - good.dates, found.titles - good.titles,
+                 found.quotes - good.quotes)
+    return good, bad
+
+
+def sentence_segments(text: str, evidence: Sequence[Evidence]) -> list[Segment]:
+    """Return the sentence with its supported claims marked "ok" and unsupported ones "bad"."""
+    good, bad = split_claims(text, evidence)
+    marks = [(s, "bad") for s in claim_spans(text, bad)]
+    taken = [s for s, _m in marks]
+    marks += [(s, "ok") for s in claim_spans(text, good) if all(s[1] <= a or s[0] >= b for a, b in taken)]
+    out: list[Segment] = []
+    at = 0
+    for (start, end), mark in sorted(marks):
+        if start < at:
+            continue
+        if start > at:
+            out.append((text[at:start], ""))
+        out.append((text[start:end], mark))
+        at = end
+    if at < len(text):
+        out.append((text[at:], ""))
+    return out
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage of a cited article that supports a sentence."""
+
+    paragraph: int  # -1 for the title
+    segments: list[Segment]
+    hits: int
+    score: float
+
+
+def _bigrams(text: str) -> set[str]:
+    """Return the character bigrams of a text without white space and punctuation."""
+    flat = re.sub(r"[\s，。、；：！？“”‘’（）《》,.;:!?()\"']", "", text)
+    return {flat[i:i + 2] for i in range(len(flat) - 1)}
+
+
+def passages(sentence: str, article: Article, limit: int = 3) -> list[Passage]:
+    """Return the article's passages (sentences of its title and paragraphs) that best support a sentence."""
+    wanted = claims(sentence)
+    grams = _bigrams(sentence)
+    found: list[Passage] = []
+    units = [(-1, article.title)] + [(i, part) for i, para in enumerate(article.paragraphs)
+                                     for part in _SENTENCE_END.split(para) if part.strip()]
+    for paragraph, text in units:
+        spans = claim_spans(text, wanted)
+        overlap = len(grams & _bigrams(text)) / len(grams) if grams else 0.0
+        score = len(spans) * 2 + overlap * 3
+        if spans or overlap >= 0.3:
+            found.append(Passage(paragraph, segments(text, spans), len(spans), score))
+    found.sort(key=lambda p: -p.score)
+    return sorted(found[:limit], key=lambda p: p.paragraph)
+
+
+@dataclass(frozen=True)
+class CitedEvidence:
+    """One cited reference of a sentence: the stored article (if any) and its supporting passages."""
+
+    ref: Mapping[str, object]
+    number: int
+    article: Article | None
+    passages: list[Passage]
+
+
+def cited_evidence(text: str, cites: Sequence[str], references: Sequence[Mapping[str, object]],
+                   articles: Mapping[str, Article | None]) -> list[CitedEvidence]:
+    """Return the evidence of each reference a sentence cites, in citation order."""
+    numbers = {str(r["id"]): i for i, r in enumerate(references, 1)}
+    by_id = {str(r["id"]): r for r in references}
+    out = []
+    for rid in cites:
+        ref = by_id.get(rid)
+        if ref is None:
+            continue
+        article = articles.get(rid)
+        out.append(CitedEvidence(ref, numbers[rid], article, passages(text, article) if article else []))
+    return out

@@ -1,0 +1,67 @@
+"""Signing in and out: users from `dailybrief user add`, Argon2id password hashes, signed session cookies."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from dailybrief.web.deps import check_csrf, current_user, flash, open_store, redirect, render, rotate_csrf
+
+router = APIRouter()
+HASHER = PasswordHasher()
+# Checked against when the user does not exist, so a wrong name takes as long as a wrong password.
+_DUMMY = HASHER.hash("dailybrief-no-such-user")
+
+
+def hash_password(password: str) -> str:
+    """Return an Argon2id hash of a password."""
+    return HASHER.hash(password)
+
+
+def password_ok(stored: str | None, password: str) -> bool:
+    """Say whether a password matches a stored hash (None: no such user)."""
+    try:
+        return HASHER.verify(stored or _DUMMY, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def safe_next(target: str) -> str:
+    """Return a local path to go to after signing in (never another site)."""
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    """Show the sign-in form."""
+    return render(request, "login.html", next=safe_next(next), error=None)
+
+
+@router.post("/login")
+def login(request: Request, *, name: str = Form(...), password: str = Form(...), csrf: str = Form(""),
+          next: str = Form("/")) -> Response:
+    """Sign a user in; a new session token is issued."""
+    check_csrf(request, csrf)
+    with open_store(request) as store:
+        stored = store.password_hash(name.strip())
+    if not password_ok(stored, password):
+        return render(request, "login.html", 401, next=safe_next(next), error="用户名或密码不正确")
+    request.session.clear()
+    request.session["user"] = name.strip()
+    rotate_csrf(request)
+    flash(request, f"欢迎，{name.strip()}", "ok")
+    return redirect(safe_next(next))
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: str = Form("")) -> Response:
+    """Sign out."""
+    check_csrf(request, csrf)
+    had = current_user(request)
+    request.session.clear()
+    rotate_csrf(request)
+    if had:
+        flash(request, "已退出登录")
+    return redirect("/")

@@ -1,0 +1,157 @@
+"""Shared by the web tests: an archive built from the bundled demo site, the editor app served on loopback.
+
+The archive is what `dailybrief demo` makes (the demo site served on 127.0.0.1, ingested,
+the brief run), plus one page whose text carries <script>, onerror= and javascript: markup,
+stored as the pipeline would store it, so the app's escaping is tested on real archive data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from dailybrief.compose import article_evidence
+from dailybrief.config import load_config
+from dailybrief.demo import demo_root, prepare
+from dailybrief.extract import Page, extract_article
+from dailybrief.ingest import ingest
+from dailybrief.models import Fetch
+from dailybrief.pipeline import run_brief
+from dailybrief.siteserver import SiteServer
+from dailybrief.store import Archive
+from dailybrief.web.app import create_app
+from dailybrief.web.deps import WebSettings
+from dailybrief.web.editing import slot_map, slots
+from dailybrief.web.serve import add_user
+from dailybrief.webstore import WebStore
+
+FIXTURE = Path(__file__).parent / "fixtures" / "web" / "scripted-page.html"
+SCRIPTED_PATH = "/www.lowalt-news.cn/xss/t20261119_0001.html"
+SCRIPTED_SOURCE = "低空经济网"
+USERS = {"alice": "alice-password-1", "bob": "bob-password-22"}
+
+
+@dataclass
+class Built:
+    """A temporary archive built from the demo site."""
+
+    root: Path
+    db: Path
+    issue_date: dt.date
+    scripted_url: str
+
+
+def build_archive(root: Path) -> Built:
+    """Ingest the demo site and the scripted page, run the brief, add the test users."""
+    with SiteServer(demo_root() / "site") as server:
+        config_path = prepare(root, server)
+        config = load_config(config_path)
+        day = config.brief.date or dt.date.today()
+        db = root / "dailybrief.db"
+        url = server.base_url + SCRIPTED_PATH
+        with Archive(db) as archive:
+            ingest(config, archive, day)
+            body = FIXTURE.read_bytes()
+            article = extract_article(Page(body, url, "text/html; charset=utf-8"), SCRIPTED_SOURCE, day)
+            fetch = Fetch(url=url, final_url=url, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                          body=body, fetched_at=dt.datetime.now(dt.UTC))
+            archive.save_article(fetch, article)
+            run_brief(config, archive, day, root / "run-output", lambda _line: None, collect=False)
+    for name, password in USERS.items():
+        add_user(db, name, password)
+    return Built(root, db, day, url)
+
+
+class LiveApp:
+    """The editor app served by uvicorn in a background thread on 127.0.0.1 (a free port)."""
+
+    def __init__(self, settings: WebSettings) -> None:
+        self.settings = settings
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.url = ""
+
+    def __enter__(self) -> LiveApp:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@contextmanager
+def live_app(built: Built, *, read_open: bool = True) -> Iterator[LiveApp]:
+    """Serve the app over a built archive; approved outputs go to <root>/published."""
+    settings = WebSettings(db=built.db, out=built.root / "published", read_open=read_open)
+    with LiveApp(settings) as app:
+        yield app
+
+
+def csrf_of(html: str) -> str:
+    """Return the CSRF token of the first form on a page."""
+    marker = 'name="csrf" value="'
+    start = html.index(marker) + len(marker)
+    return html[start:html.index('"', start)]
+
+
+def login(client: httpx.Client, name: str, password: str | None = None) -> str:
+    """Sign a client in; return the session's new CSRF token."""
+    token = csrf_of(client.get("/login").text)
+    reply = client.post("/login", data={"name": name, "password": password or USERS[name], "csrf": token,
+                                        "next": "/"})
+    assert reply.status_code == 303, reply.text
+    return csrf_of(client.get("/").text)
+
+
+def current(built: Built) -> Any:
+    with Archive(built.db) as archive:
+        store = WebStore(archive)
+        row = store.briefs()[0]
+        return row, store.revision(row.id)
+
+
+def evidence_numbers(built: Built, data: dict[str, Any], cites: tuple[str, ...]) -> set[str]:
+    with Archive(built.db) as archive:
+        urls = [r["url"] for r in data["references"] if r["id"] in cites]
+        return set().union(*(article_evidence(a).numbers for a in map(archive.article_by_url, urls) if a))
+
+
+def numbered_sentence(built: Built) -> tuple[int, int, str, str, str]:
+    """Return (brief id, revision, address, text, a number in it) of a verified section sentence."""
+    row, revision = current(built)
+    for slot in slots(revision.data):
+        if slot.addr.startswith("sec.") and revision.verdicts[slot.addr]["status"] == "verified":
+            outside_titles = re.sub(r"《[^》]*》", "", slot.text)
+            found = re.findall(r"(?<![\d.])\d{2,4}(?![\d.年月日])", outside_titles)
+            if found:
+                return row.id, revision.number, slot.addr, slot.text, found[0]
+    raise AssertionError("no verified sentence with a number in the demo brief")
+
+
+def wrong_value(built: Built, addr: str, number: str) -> str:
+    """Return a number the sentence's cited articles never state."""
+    _row, revision = current(built)
+    known = evidence_numbers(built, revision.data, slot_map(revision.data)[addr].cites)
+    value = int(number)
+    while str(value) in known or str(value) == number:
+        value = value * 7 + 3
+    return str(value)
