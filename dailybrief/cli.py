@@ -17,6 +17,7 @@ from dailybrief.config import CollectSettings, Config, ConfigError, load_config
 from dailybrief.downloads import Fetcher
 from dailybrief.extract import NotExtractable, Page, extract_article, media_type
 from dailybrief.models import Article
+from dailybrief.progressbar import TerminalProgress
 from dailybrief.report import health_table, problem_lines
 from dailybrief.store import Archive, ArchiveError
 
@@ -27,9 +28,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
-def progress(line: str) -> None:
-    """Print a progress line on stderr."""
-    click.echo(f"  {line}", err=True)
+progress = TerminalProgress()
 
 
 def open_config(path: str) -> Config:

@@ -58,6 +58,10 @@ class Ingestor:
         self.config = config
         self.archive = archive
         self.progress = progress or (lambda _line: None)
+        # A progress object with a tick(done, total) method also gets page counts (the CLI's bar).
+        self._tick = getattr(progress, "tick", None)
+        self._listed = 0
+        self._handled = 0
         self.transport = transport
         self._inflight: dict[str, asyncio.Task[ItemResult]] = {}
         self.issue_date: dt.date | None = None
@@ -90,6 +94,7 @@ class Ingestor:
             return health
         health.errors.extend(listing.problems)
         health.seen = len(listing.items)
+        self._listed += len(listing.items)
         results = await asyncio.gather(*(self._item(source, item, fetcher) for item in listing.items))
         for item, result in zip(listing.items, results, strict=True):
             if result.outcome in {"new", "updated"}:
@@ -105,7 +110,15 @@ class Ingestor:
         return health
 
     async def _item(self, source: Source, item: FeedItem, fetcher: Fetcher) -> ItemResult:
-        """Ingest one item, once per run however many sources list it."""
+        """Ingest one item, once per run however many sources list it, and count it for the page bar."""
+        result = await self._item_once(source, item, fetcher)
+        self._handled += 1
+        if self._tick is not None:
+            self._tick(self._handled, self._listed)
+        return result
+
+    async def _item_once(self, source: Source, item: FeedItem, fetcher: Fetcher) -> ItemResult:
+        """Share one fetch among every source that lists the same page."""
         key = canonical_url(item.url)
         task = self._inflight.get(key)
         if task is not None:
