@@ -50,7 +50,7 @@ def test_ingest_reports_every_listed_page_to_the_bar(faulty_server, tmp_archive)
     faulty_server["/two.xml"] = feed(urls[:1])  # the same page in a second feed is counted once per listing
     from dailybrief.ingest import ingest
 
-    ingest(make_config([feed_source("甲", faulty_server.url("/one.xml")), feed_source("乙", faulty_server.url("/two.xml"))]),
-           tmp_archive, None, Recorder())
+    sources = [feed_source("甲", faulty_server.url("/one.xml")), feed_source("乙", faulty_server.url("/two.xml"))]
+    ingest(make_config(sources), tmp_archive, None, Recorder())
     assert ticks[-1] == (4, 4)
     assert [d for d, _t in ticks] == [1, 2, 3, 4]
