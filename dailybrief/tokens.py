@@ -31,9 +31,10 @@ _STOPWORD_TEXT = """
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _TOKEN_OK = re.compile(r"^(?:[\u4e00-\u9fff]{2,}|[A-Za-z][A-Za-z0-9+\-]{1,}|[\u4e00-\u9fff]+[+×][\u4e00-\u9fff]*)$")
+# 新华社北京6月8日电（记者 …） or 香港商报讯（记者 …）: the agency's dateline, not the event's place.
 _DATELINE = re.compile(
-    r"^[^，。,]{0,16}?(?:社|网|报|台|电视台|日报|讯)[\u4e00-\u9fff]{0,6}?\d{1,2}月\d{1,2}日(?:电|讯|消息)?\s*"
-    r"(?:[（(][^）)]{0,20}[）)])?\s*"
+    r"^(?:[^，。,]{0,16}?(?:社|网|报|台|日报|讯)[\u4e00-\u9fff]{0,6}?\d{1,2}月\d{1,2}日(?:电|讯|消息)|"
+    r"[^，。,]{0,12}讯)\s*(?:[（(][^）)]{0,24}[）)])?\s*"
 )
 _DOC_TITLE = re.compile(r"《([^《》]{2,80})》")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年?(?!\d)")

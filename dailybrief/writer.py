@@ -18,17 +18,13 @@ from dailybrief.claims import claims
 from dailybrief.config import ThemeSettings
 from dailybrief.models import Article
 from dailybrief.select import Vector, cosine, idf_table, tfidf
-from dailybrief.tokens import normalise, tokens
+from dailybrief.tokens import normalise, strip_dateline, tokens
 
 _SENTENCE = re.compile(r"[^。！？!?]+(?:[。！？!?]+[”’」』）)]*|$)")
 _BOILERPLATE = re.compile(
     r"记者\s*[\u4e00-\u9fff]{2,4}\s*(?:摄|报道)|通讯员|责任编辑|编辑：|来源：|原标题|点击|扫码|二维码|版权|转载请|图为|"
     r"（完）|附件|联系电话|电话：|邮箱|网址|[文图摄]\s*[/／]|"
     r"索\s*引\s*号|发文机关|主题分类|成文日期|发布日期|文\s*号|\||欢迎|关注我们|分享到|打印|字号"
-)
-_LEAD = re.compile(
-    r"^(?:[^，。,]{0,16}?(?:社|网|报|台|日报|讯)[\u4e00-\u9fff]{0,6}?\d{1,2}月\d{1,2}日(?:电|讯|消息)|"
-    r"[^，。,]{0,12}讯)\s*(?:[（(][^）)]{0,24}[）)])?\s*"
 )
 _REPORTER = re.compile(r"[（(](?:记者|通讯员|实习生)[^）)]{0,30}[）)]")
 _ANALYTIC = re.compile(
@@ -63,7 +59,7 @@ def split_sentences(paragraph: str) -> list[str]:
 
 def trim_sentence(text: str) -> str:
     """Remove a news dateline and reporter credits; the rest of the sentence is kept verbatim."""
-    text = _LEAD.sub("", text.strip(), count=1)
+    text = strip_dateline(text.strip())
     text = _REPORTER.sub("", text)
     text = _ENUMERATOR.sub("", text.strip(" 　，,"))
     return text.strip(" 　，,")
