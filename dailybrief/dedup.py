@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import re
 import zlib
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
@@ -176,19 +176,31 @@ def conflicting(a: tuple[set[tuple[str, str]], set[str]], b: tuple[set[tuple[str
     return (figures and where) if cites_other else (figures or where)
 
 
-def candidate_pairs(keys: Sequence[str], threshold: float,
-                    signatures: dict[int, MinHash] | None = None) -> Iterator[tuple[int, int]]:
-    """Yield index pairs whose bodies MinHash LSH says are similar; keep each body's signature in `signatures`."""
+def candidate_pairs(keys: Sequence[str], threshold: float, signatures: dict[int, MinHash] | None = None,
+                    days: Sequence[int] | None = None, max_gap: int = 7) -> Iterator[tuple[int, int]]:
+    """Yield index pairs whose bodies MinHash LSH says are similar; keep each body's signature in `signatures`.
+
+    With `days` (ordinals), bodies are indexed in date order and leave the index once they
+    are more than `max_gap` days older than the body being looked up: reprints follow
+    their original within days, and a large archive then costs a window, not everything.
+    """
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     kept = signatures if signatures is not None else {}
-    for i, key in enumerate(keys):
+    order = sorted(range(len(keys)), key=lambda i: days[i]) if days is not None else range(len(keys))
+    indexed: deque[int] = deque()
+    for i in order:
+        key = keys[i]
         if not key:
             continue
+        if days is not None:
+            while indexed and days[indexed[0]] < days[i] - max_gap:
+                lsh.remove(indexed.popleft())
         sig = minhash(key)
         kept[i] = sig
         for other in lsh.query(sig):
             yield int(other), i
         lsh.insert(i, sig, check_duplication=False)
+        indexed.append(i)
 
 
 def publisher_names(name: str) -> set[str]:
@@ -243,8 +255,12 @@ def _shingles_cached(key: str) -> frozenset[str]:
 
 
 def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min_jaccard: float = 0.5,
-                  min_containment: float = 0.8, cores: Sequence[str] | None = None) -> list[ReprintGroup]:
+                  min_containment: float = 0.8, cores: Sequence[str] | None = None,
+                  max_gap_days: int = 7) -> list[ReprintGroup]:
     """Group articles into reprint groups (singletons included), each naming its original.
+
+    Near-duplicates are looked for among articles at most `max_gap_days` apart; exact
+    copies (same URL or same body) are grouped whatever their dates.
 
     `cores` are the bodies without site furniture (`core_texts`), when the caller has them.
     """
@@ -264,7 +280,8 @@ def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min
                 table[k] = i
     signatures: dict[int, MinHash] = {}
     specifics_cache: dict[int, tuple[set[tuple[str, str]], set[str]]] = {}
-    for a, b in candidate_pairs(keys, threshold=0.3, signatures=signatures):
+    days = [a.published.toordinal() if a.published else 0 for a in articles]
+    for a, b in candidate_pairs(keys, threshold=0.3, signatures=signatures, days=days, max_gap=max_gap_days):
         if uf.find(a) == uf.find(b) or not keys[a] or not keys[b]:
             continue
         first, second = articles[a], articles[b]
