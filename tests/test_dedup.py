@@ -19,7 +19,8 @@ BODY = (
 
 
 def original():
-    return art("https://www.nda.gov.cn/a.html", "国家数据局印发公共数据资源开发利用实施意见", day(2), "国家数据局", BODY)
+    title = "国家数据局印发公共数据资源开发利用实施意见"
+    return art("https://www.nda.gov.cn/a.html", title, day(2), "国家数据局", BODY)
 
 
 def reprint(url: str, published, edited: bool):
