@@ -145,15 +145,16 @@ def site_of(article: Article) -> tuple[str, str]:
 
 def core_texts(articles: Sequence[Article]) -> list[str]:
     """Return each body without site furniture: paragraphs that two different bodies of one site share verbatim."""
-    bodies: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    bodies: dict[tuple[str, str], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for a in articles:
-        whole = body_key(a.text)
+        whole = hash(a.text)
+        site = bodies[site_of(a)]
         for p in paragraphs_of(a):
-            bodies[site_of(a)][body_key(p)].add(whole)
+            site[p.strip()].add(whole)
     out = []
     for a in articles:
         shared = bodies[site_of(a)]
-        out.append("\n".join(p for p in paragraphs_of(a) if len(shared[body_key(p)]) < 2))
+        out.append("\n".join(p for p in paragraphs_of(a) if len(shared[p.strip()]) < 2))
     return out
 
 

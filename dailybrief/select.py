@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dailybrief.config import ThemeSettings
 from dailybrief.models import Article
-from dailybrief.tokens import normalise, tokens
+from dailybrief.tokens import tokens
 
 Vector = dict[str, float]
 
@@ -80,18 +81,22 @@ def theme_tokens(theme: ThemeSettings) -> list[str]:
     return keyword_tokens * 3 + tokens(theme.name, words) * 2 + tokens(theme.description, words)
 
 
-def score_relevance(articles: Sequence[Article], theme: ThemeSettings) -> list[Candidate]:
-    """Score every article's relevance to the theme (0 to about 1)."""
+def score_relevance(articles: Sequence[Article], theme: ThemeSettings,
+                    docs: Sequence[Sequence[str]] | None = None) -> list[Candidate]:
+    """Score every article's relevance to the theme (0 to about 1); `docs` are their tokens if already cut."""
     words = theme_words(theme)
-    docs = [article_tokens(a, words) for a in articles]
+    if docs is None:
+        docs = [article_tokens(a, words) for a in articles]
     idf = idf_table(docs)
     default_idf = math.log(1 + len(docs)) + 1.0
     query = tfidf(theme_tokens(theme), idf, default_idf)
+    keywords = [(k, unicodedata.normalize("NFKC", k)) for k in theme.keywords if k]
     out = []
     for article, doc in zip(articles, docs, strict=True):
-        flat = normalise(article.title + " " + article.text)
-        hits = tuple(k for k in theme.keywords if k and normalise(k) in flat)
-        in_title = sum(1 for k in theme.keywords if k and normalise(k) in normalise(article.title))
+        title = unicodedata.normalize("NFKC", article.title)
+        flat = title + " " + unicodedata.normalize("NFKC", article.text)
+        hits = tuple(k for k, folded in keywords if folded in flat)
+        in_title = sum(1 for _k, folded in keywords if folded in title)
         score = cosine(tfidf(doc, idf, default_idf), query) + 0.02 * min(len(hits), 5) + 0.04 * min(in_title, 3)
         out.append(Candidate(article=article, relevance=round(score, 4), terms=hits))
     return out

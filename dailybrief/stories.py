@@ -119,19 +119,21 @@ def build_stories(articles: Sequence[Article], config: Config, issue_date: dt.da
     undated = [a for a in articles if a.published is None]
     horizon = issue_date - dt.timedelta(days=window + config.select.background_days)
     pool = [a for a in articles if a.published and horizon <= a.published <= issue_date]
-    candidates = score_relevance(pool, config.theme)
+    words = theme_words(config.theme)
+    # Bodies without site furniture, cut into tokens once: relevance and clustering both use them.
+    pool_cores = core_texts(pool)
+    pool_docs = [article_tokens(replace(a, text=core), words) for a, core in zip(pool, pool_cores, strict=True)]
+    candidates = score_relevance(pool, config.theme, pool_docs)
     best = max((c.relevance for c in candidates), default=0.0)
     floor = max(config.select.min_relevance, config.select.relative_relevance * best)
     relevant = [c for c in candidates if c.relevance >= floor]
     off_theme = [c for c in candidates if c.relevance < floor and in_window(c.article.published, issue_date, window)]
     relevance_of = {c.article.url: c for c in relevant}
     chosen = [c.article for c in relevant]
-    cores = core_texts(chosen)  # bodies without site furniture
-    groups = find_reprints(chosen, levels, cores=cores)
-
-    words = theme_words(config.theme)
-    core = dict(zip((a.url for a in chosen), cores, strict=True))
-    docs = [article_tokens(replace(g.original, text=core[g.original.url]), words) for g in groups]
+    position = {a.url: i for i, a in enumerate(pool)}
+    groups = find_reprints(chosen, levels, cores=[pool_cores[position[a.url]] for a in chosen])
+    docs = [pool_docs[position[g.original.url]] for g in groups]
+    del pool_docs
     idf = idf_table(docs)
     default_idf = max(idf.values(), default=1.0)
     units = []
