@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 import zlib
 from collections import Counter, defaultdict, deque
@@ -30,6 +31,7 @@ from dailybrief.urls import canonical_url, host_of
 
 SHINGLE = 5
 NUM_PERM = 128
+LSH_THRESHOLD = 0.45  # proposes pairs to check; 来源：lines propose excerpting reprints besides
 SAMPLE = 4  # MinHash reads one shingle in SAMPLE (chosen by hash, so the same ones in every text)
 ESTIMATE_MARGIN = 0.12  # closer than this to a threshold, a pair is checked on its exact shingle sets
 MIN_BODY = 50  # letters and digits: a shorter body is no evidence that two pages carry one text
@@ -98,13 +100,16 @@ def _identity(value: int) -> int:
 def minhash(key: str, size: int = SHINGLE) -> MinHash:
     """Return the MinHash signature of a body's shingles, computed on a consistent quarter of them.
 
-    Keeping the shingles whose CRC-32 is divisible by SAMPLE preserves Jaccard similarity in
-    expectation and makes signatures SAMPLE times cheaper on a large day.
+    A shingle is kept when its first two characters say so (the same shingle is kept or
+    dropped in every text), which preserves Jaccard similarity in expectation and makes
+    signatures about SAMPLE times cheaper on a large day.
     """
-    hashes = {zlib.crc32(key[i: i + size].encode("utf-8")) for i in range(max(1, len(key) - size + 1))}
-    sampled = [h for h in hashes if h % SAMPLE == 0] or sorted(hashes)[:8]
+    codes = [ord(ch) for ch in key]
+    last = max(1, len(key) - size + 1)
+    kept = [i for i in range(last) if (codes[i] * 7 + codes[min(i + 1, len(codes) - 1)]) % SAMPLE == 0]
+    hashes = {zlib.crc32(key[i: i + size].encode("utf-8")) for i in (kept if len(kept) >= 8 else range(last))}
     mh = MinHash(num_perm=NUM_PERM, seed=7, hashfunc=_identity)
-    mh.update_batch(sampled)
+    mh.update_batch(list(hashes))
     return mh
 
 
@@ -204,6 +209,27 @@ def candidate_pairs(keys: Sequence[str], threshold: float, signatures: dict[int,
         indexed.append(i)
 
 
+def cited_pairs(articles: Sequence[Article], days: Sequence[int], max_gap: int) -> Iterator[tuple[int, int]]:
+    """Yield (article, candidate original) pairs where the article's 来源：line names the other's publisher.
+
+    Excerpting reprints can share too little of the whole text for LSH to propose them;
+    a 来源：line is direct evidence, so those pairs are always checked.
+    """
+    by_publisher: dict[str, list[int]] = defaultdict(list)
+    for i, article in enumerate(articles):
+        by_publisher[article.publisher].append(i)
+    matches: dict[str, list[str]] = {}
+    for i, article in enumerate(articles):
+        if not article.origin or names_match(article.origin, article.publisher):
+            continue
+        if article.origin not in matches:
+            matches[article.origin] = [p for p in by_publisher if names_match(article.origin, p)]
+        for publisher in matches[article.origin]:
+            for j in by_publisher[publisher]:
+                if j != i and abs(days[i] - days[j]) <= max_gap:
+                    yield j, i
+
+
 def publisher_names(name: str) -> set[str]:
     """Return the comparable forms of a publisher name (经济日报·中国经济网 → 经济日报, 中国经济网)."""
     parts = re.split(r"[·/／|｜、\s]+", _PUBLISHER_NOISE.sub("", name))
@@ -282,9 +308,16 @@ def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min
     signatures: dict[int, MinHash] = {}
     specifics_cache: dict[int, tuple[set[tuple[str, str]], set[str]]] = {}
     days = [a.published.toordinal() if a.published else 0 for a in articles]
-    for a, b in candidate_pairs(keys, threshold=0.3, signatures=signatures, days=days, max_gap=max_gap_days):
+    pairs = itertools.chain(
+        candidate_pairs(keys, threshold=LSH_THRESHOLD, signatures=signatures, days=days, max_gap=max_gap_days),
+        cited_pairs(articles, days, max_gap_days),
+    )
+    for a, b in pairs:
         if uf.find(a) == uf.find(b) or not keys[a] or not keys[b]:
             continue
+        for i in (a, b):
+            if i not in signatures:
+                signatures[i] = minhash(keys[i])
         first, second = articles[a], articles[b]
         cites = (bool(first.origin) and names_match(first.origin, second.publisher)) or \
             (bool(second.origin) and names_match(second.origin, first.publisher))
