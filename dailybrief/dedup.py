@@ -92,6 +92,10 @@ def shingles(key: str, size: int = SHINGLE) -> set[str]:
     return {key[i: i + size] for i in range(len(key) - size + 1)}
 
 
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=7)
+_PERMUTATIONS, _SCHEME = _TEMPLATE.permutations, _TEMPLATE.scheme  # made once: building them per text is costly
+
+
 def _identity(value: int) -> int:
     """Return a value that is already a 32-bit hash."""
     return value
@@ -104,11 +108,13 @@ def minhash(key: str, size: int = SHINGLE) -> MinHash:
     dropped in every text), which preserves Jaccard similarity in expectation and makes
     signatures about SAMPLE times cheaper on a large day.
     """
-    codes = [ord(ch) for ch in key]
     last = max(1, len(key) - size + 1)
-    kept = [i for i in range(last) if (codes[i] * 7 + codes[min(i + 1, len(codes) - 1)]) % SAMPLE == 0]
-    hashes = {zlib.crc32(key[i: i + size].encode("utf-8")) for i in (kept if len(kept) >= 8 else range(last))}
-    mh = MinHash(num_perm=NUM_PERM, seed=7, hashfunc=_identity)
+    codes = np.frombuffer((key + " ").encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    kept = np.flatnonzero((codes[:-1] * 7 + codes[1:])[:last] % SAMPLE == 0)
+    positions = kept.tolist() if len(kept) >= 8 else range(last)
+    hashes = {zlib.crc32(key[i: i + size].encode("utf-8")) for i in positions}
+    mh = MinHash(num_perm=NUM_PERM, seed=7, hashfunc=_identity, permutations=_PERMUTATIONS,
+                 scheme=_SCHEME)
     mh.update_batch(list(hashes))
     return mh
 
@@ -230,10 +236,11 @@ def cited_pairs(articles: Sequence[Article], days: Sequence[int], max_gap: int) 
                     yield j, i
 
 
-def publisher_names(name: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def publisher_names(name: str) -> frozenset[str]:
     """Return the comparable forms of a publisher name (经济日报·中国经济网 → 经济日报, 中国经济网)."""
     parts = re.split(r"[·/／|｜、\s]+", _PUBLISHER_NOISE.sub("", name))
-    return {p.removesuffix("网") if len(p) > 3 else p for p in parts if len(p) >= 2}
+    return frozenset(p.removesuffix("网") if len(p) > 3 else p for p in parts if len(p) >= 2)
 
 
 def names_match(origin: str, publisher: str) -> bool:
