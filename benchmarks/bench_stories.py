@@ -773,7 +773,7 @@ STAGE_FUNCS = [
     ("dailybrief.dedup", "is_reprint_pair", "reprints: exact Jaccard", False),
     ("dailybrief.dedup", "specifics", "reprints: specifics", False),
     ("dailybrief.stories", "core_texts", "core_texts (stories)", True),
-    ("dailybrief.stories", "article_tokens", "units: tokens", False),
+    ("dailybrief.stories", "article_tokens", "tokens", False),
     ("dailybrief.stories", "idf_table", "units: idf", True),
     ("dailybrief.stories", "tfidf", "units: tfidf", False),
     ("dailybrief.stories", "signals", "units: signals", False),
@@ -783,7 +783,7 @@ STAGE_FUNCS = [
     ("dailybrief.stories", "_thread_scores", "thread scores", True),
     ("dailybrief.stories", "_story", "story assembly", False),
 ]
-UNIT_LABELS = ("units: tokens", "units: idf", "units: tfidf", "units: signals")
+UNIT_LABELS = ("units: idf", "units: tfidf", "units: signals")
 
 
 class Budget(Exception):
@@ -981,8 +981,8 @@ def stage_breakdown(timer: StageTimer, start: tuple[float, float], end: tuple[fl
     if "cluster_events" in timer.seconds:
         inside = ("cluster: candidate pairs", "cluster: pair cosines")
         out["cluster: scoring, merging, vetoes"] = max(0.0, s("cluster_events") - sum(s(k) for k in inside))
-    top = ("unique_pages", "relevance", "core_texts", "find_reprints", "signals/units", "news/background split",
-           "cluster_events", "thread scores", "story assembly", "story loop inline")
+    top = ("unique_pages", "relevance", "core_texts", "tokens", "find_reprints", "signals/units",
+           "news/background split", "cluster_events", "thread scores", "story assembly", "story loop inline")
     out["other"] = max(0.0, (end[clock] - start[clock]) - sum(out.get(k, 0.0) for k in top))
     return {k: round(v, 3) for k, v in out.items()}
 
@@ -1242,7 +1242,7 @@ def ensure_archive(size: int, seed: int) -> dict[str, Any]:
 def run_one(size: int, window: int, args: argparse.Namespace) -> dict[str, Any]:
     """Run one measurement in a fresh child process."""
     OUT.mkdir(parents=True, exist_ok=True)
-    log = OUT / f"stories-run-{size}-w{window}-{args.mode}.log"
+    log = OUT / f"stories-run-{size}-w{window}-{args.mode}-{os.getpid()}.log"  # concurrent runs keep apart
     log.unlink(missing_ok=True)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--size", str(size), "--window", str(window),
            "--seed", str(args.seed), "--timeout", str(args.timeout), "--log", str(log), "--mode", args.mode,
@@ -1287,7 +1287,8 @@ def finished(r: dict[str, Any]) -> bool:
     return bool(r["status"] == "ok")
 
 
-STAGE_COLUMNS = [("relevance", "relevance"), ("core_texts", "core_texts"), ("find_reprints", "find_reprints"),
+STAGE_COLUMNS = [("relevance", "relevance"), ("core_texts", "core_texts"), ("tokens", "tokens"),
+                 ("find_reprints", "find_reprints"),
                  ("signals/units", "signals/units"),
                  ("news/background split", "news split"), ("cluster_events", "cluster_events"),
                  ("thread scores", "thread scores"), ("story assembly", "stories"),
