@@ -867,20 +867,18 @@ class StageTimer:
             return value
         return timed
 
-    def wrap_lsh(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        """Return dedup.candidate_pairs (a generator) timed while it runs, counting the pairs it yields."""
-        label = "reprints: MinHash + LSH"
-
+    def wrap_generator(self, label: str, func: Callable[..., Any], *, lsh: bool = False) -> Callable[..., Any]:
+        """Return a generator function timed while it runs, counting what it yields (dedup's pair proposers)."""
         def timed(*args: Any, **kwargs: Any) -> Any:
             inner = func(*args, **kwargs)
             self.note(begin=label)
-            pairs = 0
+            items = 0
             while True:
                 start = clocks()
-                self.in_lsh = True
+                self.in_lsh = lsh
                 self.active.append(label)
                 try:
-                    pair = next(inner)
+                    item = next(inner)
                 except StopIteration:
                     break
                 except Budget:
@@ -890,10 +888,10 @@ class StageTimer:
                     self.in_lsh = False
                     self.active.pop()
                     self.add(label, start, clocks())
-                pairs += 1
-                yield pair
-            self.sizes[label] = pairs
-            self.note(end=label, cpu=round(self.seconds[label][1], 3), pairs=pairs)
+                items += 1
+                yield item
+            self.sizes[label] = items
+            self.note(end=label, cpu=round(self.seconds[label][1], 3), pairs=items)
         return timed
 
     def wrap_shingles(self, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -923,8 +921,12 @@ def patch_stages(timer: StageTimer) -> list[str]:
             patched.append(label)
     dedup = importlib.import_module("dailybrief.dedup")
     if hasattr(dedup, "candidate_pairs"):
-        setattr(dedup, "candidate_pairs", timer.wrap_lsh(dedup.candidate_pairs))  # noqa: B010
+        setattr(dedup, "candidate_pairs",  # noqa: B010
+                timer.wrap_generator("reprints: MinHash + LSH", dedup.candidate_pairs, lsh=True))
         patched.append("reprints: MinHash + LSH")
+    if hasattr(dedup, "cited_pairs"):
+        setattr(dedup, "cited_pairs", timer.wrap_generator("reprints: 来源 pairs", dedup.cited_pairs))  # noqa: B010
+        patched.append("reprints: 来源 pairs")
     if hasattr(dedup, "shingles"):
         setattr(dedup, "shingles", timer.wrap_shingles(dedup.shingles))  # noqa: B010
         patched.append("reprints: shingles for pair checks")
@@ -977,7 +979,7 @@ def stage_breakdown(timer: StageTimer, start: tuple[float, float], end: tuple[fl
                   else s("reprints: shingles for pair checks") + s("reprints: exact Jaccard"))
         out["reprints: pair checks"] = checks
         out["reprints: rest"] = max(0.0, out["find_reprints"] - checks - s("reprints: MinHash + LSH")
-                                    - s("reprints: specifics"))
+                                    - s("reprints: 来源 pairs") - s("reprints: specifics"))
     if "cluster_events" in timer.seconds:
         inside = ("cluster: candidate pairs", "cluster: pair cosines")
         out["cluster: scoring, merging, vetoes"] = max(0.0, s("cluster_events") - sum(s(k) for k in inside))
@@ -1340,13 +1342,14 @@ def breakdown_table(results: list[dict[str, Any]]) -> str:
         decisions = calls.get("reprints: pair decisions") or calls.get("reprints: exact Jaccard")
         rows.append([f"{r['size']:,}", str(r["window"]), fmt(sizes.get("find_reprints")),
                      fmt(st.get("reprints: MinHash + LSH")), fmt(sizes.get("reprints: MinHash + LSH")),
+                     fmt(sizes.get("reprints: 来源 pairs")),
                      f"{fmt(st.get('reprints: pair checks'))} ({fmt(decisions)})",
                      f"{fmt(calls.get('reprints: exact Jaccard'))}",
                      f"{fmt(st.get('reprints: specifics'))} ({fmt(calls.get('reprints: specifics'))})",
                      fmt(st.get("reprints: rest")),
                      fmt(st.get("cluster: candidate pairs")), fmt(sizes.get("cluster: candidate pairs")),
                      fmt(st.get("cluster: pair cosines")), fmt(st.get("cluster: scoring, merging, vetoes"))])
-    headers = ["articles", "window", "reprint groups", "MinHash + LSH", "LSH candidate pairs",
+    headers = ["articles", "window", "reprint groups", "MinHash + LSH", "LSH candidate pairs", "来源 pairs",
                "pair checks (pairs checked)", "exact Jaccard checks", "specifics (calls)", "rest",
                "cluster: candidate pairs", "pairs", "pair cosines", "scoring, merging, vetoes"]
     return table(headers, rows)

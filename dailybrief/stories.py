@@ -144,18 +144,20 @@ def build_stories(articles: Sequence[Article], config: Config, issue_date: dt.da
         units.append(Unit(group=g, vector=vector, signals=sig, day=published.toordinal()))
 
     news = [i for i, u in enumerate(units) if any(in_window(a.published, issue_date, window) for a in u.group.members)]
-    background = [i for i in range(len(units)) if i not in set(news)]
+    news_set = set(news)
+    background = [i for i in range(len(units)) if i not in news_set]
+    background_set = set(background)
     settings = ClusterSettings(merge_threshold=config.rank.merge_threshold, max_day_gap=window)
     clusters = [[news[i] for i in c] for c in cluster_events([units[i] for i in news], settings)]
     clusters += [[i] for i in background]
 
-    thread = _thread_scores(units, clusters, set(news))
+    thread = _thread_scores(units, clusters, news_set)
     best_relevance = max((c.relevance for c in relevant), default=1.0) or 1.0
     stories = []
     for cluster, thread_score in zip(clusters, thread, strict=True):
         stories.append(_story(cluster, units, levels=levels, relevance_of=relevance_of, best_relevance=best_relevance,
                               thread=thread_score, issue_date=issue_date, config=config, earlier=earlier,
-                              is_background=cluster[0] in set(background)))
+                              is_background=cluster[0] in background_set))
     stories.sort(key=lambda s: (s.background, -s.score, s.primary.url))
     selectable = [s for s in stories if not s.background]
     for rank, story in enumerate(stories, 1):
