@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _QUOTES = "\"'“”‘’「」『』〝〞＂"
@@ -100,18 +101,29 @@ class Evidence:
         return cls(fold(text), frozenset(numbers), frozenset(known_dates))
 
 
-def missing_claims(sentence: str, evidence: list[Evidence]) -> list[str]:
-    """Return the claims of a sentence that none of the cited articles supports (empty: supported)."""
+def split_claims(sentence: str, evidence: Sequence[Evidence]) -> tuple[Claims, Claims]:
+    """Return (supported, unsupported) claims of a sentence against the cited articles' evidence."""
     found = claims(sentence)
-    numbers = set().union(*(e.numbers for e in evidence)) if evidence else set()
-    known_dates = set().union(*(e.dates for e in evidence)) if evidence else set()
-    month_days = {(m, d) for _y, m, d in known_dates}
+    numbers = frozenset().union(*(e.numbers for e in evidence)) if evidence else frozenset()
+    known = frozenset().union(*(e.dates for e in evidence)) if evidence else frozenset()
+    month_days = {(m, d) for _y, m, d in known}
     texts = "\n".join(e.folded for e in evidence)
-    missing = [f"number {n}" for n in sorted(found.numbers - numbers)]
-    for year, month, day in sorted(found.dates, key=lambda d: (d[0] or 0, d[1], d[2])):
-        ok = (year, month, day) in known_dates if year else (month, day) in month_days
-        if not ok:
-            missing.append(f"date {year or ''}{'年' if year else ''}{month}月{day}日")
-    missing += [f"title 《{t}》" for t in sorted(found.titles) if t not in texts]
-    missing += [f"quoted “{q}”" for q in sorted(found.quotes - found.titles) if q not in texts]
+    good_dates = frozenset(d for d in found.dates if (d in known if d[0] else (d[1], d[2]) in month_days))
+    # A quoted term inside a 《title》 is judged with the title.
+    quotes = found.quotes - found.titles
+    good = Claims(found.numbers & numbers, good_dates, frozenset(t for t in found.titles if t in texts),
+                  frozenset(q for q in quotes if q in texts))
+    bad = Claims(found.numbers - good.numbers, found.dates - good.dates, found.titles - good.titles,
+                 quotes - good.quotes)
+    return good, bad
+
+
+def missing_claims(sentence: str, evidence: Sequence[Evidence]) -> list[str]:
+    """Return the claims of a sentence that none of the cited articles supports (empty: supported)."""
+    _good, bad = split_claims(sentence, evidence)
+    missing = [f"number {n}" for n in sorted(bad.numbers)]
+    for year, month, day in sorted(bad.dates, key=lambda d: (d[0] or 0, d[1], d[2])):
+        missing.append(f"date {year or ''}{'年' if year else ''}{month}月{day}日")
+    missing += [f"title 《{t}》" for t in sorted(bad.titles)]
+    missing += [f"quoted “{q}”" for q in sorted(bad.quotes)]
     return missing

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from dailybrief.claims import Claims, Evidence, claims, dates, fold, number_values
+from dailybrief.claims import Claims, Evidence, claims, dates, fold, number_values, split_claims
 from dailybrief.models import Article
 
 Segment = tuple[str, str]
@@ -60,39 +60,11 @@ def claim_spans(text: str, wanted: Claims) -> list[tuple[int, int]]:
 
 def segments(text: str, spans: Sequence[tuple[int, int]], mark: str = "hit") -> list[Segment]:
     """Cut a text into plain and marked segments."""
-    out: list[Segment] = []
-    at = 0
-    for start, end in spans:
-        if start > at:
-            out.append((text[at:start], ""))
-        out.append((text[start:end], mark))
-        at = end
-    if at < len(text):
-        out.append((text[at:], ""))
-    return out
+    return marked_segments(text, [(span, mark) for span in spans])
 
 
-def split_claims(text: str, evidence: Sequence[Evidence]) -> tuple[Claims, Claims]:
-    """Return the sentence's claims the evidence supports and those it does not (as the verifier decides)."""
-    found = claims(text)
-    numbers = frozenset().union(*(e.numbers for e in evidence)) if evidence else frozenset()
-    known = frozenset().union(*(e.dates for e in evidence)) if evidence else frozenset()
-    texts = "\n".join(e.folded for e in evidence)
-    month_days = {(m, d) for _y, m, d in known}
-    good_dates = frozenset(d for d in found.dates if (d in known if d[0] else (d[1], d[2]) in month_days))
-    good = Claims(found.numbers & numbers, good_dates, frozenset(t for t in found.titles if t in texts),
-                  frozenset(q for q in found.quotes if q in texts))
-    bad = Claims(found.numbers - good.numbers, found.dates - good.dates, found.titles - good.titles,
-                 found.quotes - good.quotes)
-    return good, bad
-
-
-def sentence_segments(text: str, evidence: Sequence[Evidence]) -> list[Segment]:
-    """Return the sentence with its supported claims marked "ok" and unsupported ones "bad"."""
-    good, bad = split_claims(text, evidence)
-    marks = [(s, "bad") for s in claim_spans(text, bad)]
-    taken = [s for s, _m in marks]
-    marks += [(s, "ok") for s in claim_spans(text, good) if all(s[1] <= a or s[0] >= b for a, b in taken)]
+def marked_segments(text: str, marks: Sequence[tuple[tuple[int, int], str]]) -> list[Segment]:
+    """Cut a text into plain segments and segments carrying their mark; overlapping spans are skipped."""
     out: list[Segment] = []
     at = 0
     for (start, end), mark in sorted(marks):
@@ -105,6 +77,15 @@ def sentence_segments(text: str, evidence: Sequence[Evidence]) -> list[Segment]:
     if at < len(text):
         out.append((text[at:], ""))
     return out
+
+
+def sentence_segments(text: str, evidence: Sequence[Evidence]) -> list[Segment]:
+    """Return the sentence with its supported claims marked "ok" and unsupported ones "bad"."""
+    good, bad = split_claims(text, evidence)
+    marks = [(s, "bad") for s in claim_spans(text, bad)]
+    taken = [s for s, _m in marks]
+    marks += [(s, "ok") for s in claim_spans(text, good) if all(s[1] <= a or s[0] >= b for a, b in taken)]
+    return marked_segments(text, marks)
 
 
 @dataclass(frozen=True)
