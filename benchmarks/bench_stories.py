@@ -56,6 +56,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import pages  # noqa: E402 - the benchmarks folder's shared page vocabulary
+from common import short_name  # noqa: E402 - shared with the other benchmarks
 
 from dailybrief.config import Config, parse_config  # noqa: E402
 from dailybrief.models import Article, content_id  # noqa: E402
@@ -1146,22 +1147,6 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
         out["profile"] = {"cumulative": top_functions(stats, args.cprofile, "cumulative"),
                           "tottime": top_functions(stats, args.cprofile, "tottime")}
     return out
-
-
-def short_name(key: tuple[str, int, str]) -> str:
-    """Return `package/module.py:line(function)` for a pstats key."""
-    filename, line, func = key
-    if filename == "~":
-        return func
-    parts = Path(filename).parts
-    for anchor in ("site-packages", "dailybrief", "benchmarks"):
-        if anchor in parts:
-            index = len(parts) - 1 - parts[::-1].index(anchor)
-            parts = parts[index + (anchor == "site-packages"):]
-            break
-    else:
-        parts = parts[-2:]
-    return f"{'/'.join(parts)}:{line}({func})"
 
 
 def top_functions(stats: pstats.Stats, count: int, order: str) -> list[list[Any]]:
