@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 import re
 import zlib
 from collections import Counter, defaultdict, deque
@@ -119,11 +118,20 @@ def minhash(key: str, size: int = SHINGLE) -> MinHash:
     return mh
 
 
-def estimated_overlap(a: MinHash, b: MinHash, len_a: int, len_b: int) -> tuple[float, float]:
-    """Return (Jaccard, containment of the shorter in the longer) estimated from signatures and lengths."""
-    jaccard = float(np.count_nonzero(a.hashvalues == b.hashvalues)) / NUM_PERM
-    shared = jaccard * (len_a + len_b) / (1 + jaccard)
-    return jaccard, min(1.0, shared / max(1, min(len_a, len_b)))
+def overlap_estimates(signature: np.ndarray, others: np.ndarray, length: int,
+                      other_lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return estimated (Jaccard, containment of the shorter in the longer) of one body against several."""
+    jaccard = np.count_nonzero(others == signature, axis=1) / NUM_PERM
+    shared = jaccard * (length + other_lengths) / (1 + jaccard)
+    return jaccard, np.minimum(1.0, shared / np.maximum(1, np.minimum(length, other_lengths)))
+
+
+def estimate_verdicts(jaccard: np.ndarray, containment: np.ndarray, *, min_jaccard: float,
+                      needed: float) -> np.ndarray:
+    """Return per pair 1 (surely the same text), 0 (surely not) or -1 (too close to a threshold to tell)."""
+    same = (jaccard >= min_jaccard + ESTIMATE_MARGIN) | (containment >= needed + ESTIMATE_MARGIN)
+    different = (jaccard < min_jaccard - ESTIMATE_MARGIN) & (containment < needed - ESTIMATE_MARGIN)
+    return np.where(same, 1, np.where(different, 0, -1))
 
 
 def is_reprint_pair(a: Set[str], b: Set[str], *, min_jaccard: float, min_containment: float,
@@ -188,16 +196,15 @@ def conflicting(a: tuple[set[tuple[str, str]], set[str]], b: tuple[set[tuple[str
     return (figures and where) if cites_other else (figures or where)
 
 
-def candidate_pairs(keys: Sequence[str], threshold: float, signatures: dict[int, MinHash] | None = None,
+def candidate_pairs(keys: Sequence[str], threshold: float, signatures: np.ndarray,
                     days: Sequence[int] | None = None, max_gap: int = 7) -> Iterator[tuple[int, int]]:
-    """Yield index pairs whose bodies MinHash LSH says are similar; keep each body's signature in `signatures`.
+    """Yield index pairs whose bodies MinHash LSH says are similar; write each body's signature into `signatures`.
 
     With `days` (ordinals), bodies are indexed in date order and leave the index once they
     are more than `max_gap` days older than the body being looked up: reprints follow
     their original within days, and a large archive then costs a window, not everything.
     """
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    kept = signatures if signatures is not None else {}
     order = sorted(range(len(keys)), key=lambda i: days[i]) if days is not None else range(len(keys))
     indexed: deque[int] = deque()
     for i in order:
@@ -208,32 +215,47 @@ def candidate_pairs(keys: Sequence[str], threshold: float, signatures: dict[int,
             while indexed and days[indexed[0]] < days[i] - max_gap:
                 lsh.remove(indexed.popleft())
         sig = minhash(key)
-        kept[i] = sig
+        signatures[i] = sig.hashvalues
         for other in lsh.query(sig):
             yield int(other), i
         lsh.insert(i, sig, check_duplication=False)
         indexed.append(i)
 
 
-def cited_pairs(articles: Sequence[Article], days: Sequence[int], max_gap: int) -> Iterator[tuple[int, int]]:
-    """Yield (article, candidate original) pairs where the article's 来源：line names the other's publisher.
+def cited_pairs(articles: Sequence[Article], days: Sequence[int], max_gap: int, signatures: np.ndarray,
+                lengths: np.ndarray, *, min_jaccard: float, min_containment: float) -> Iterator[tuple[int, int]]:
+    """Yield (candidate original, article) pairs where the article's 来源：line names the other's publisher.
 
     Excerpting reprints can share too little of the whole text for LSH to propose them;
-    a 来源：line is direct evidence, so those pairs are always checked.
+    a 来源：line is direct evidence, so those pairs are checked. A busy publisher has
+    hundreds of pages a week, so each citing article is compared with all of them at
+    once on their signatures, and only pairs the estimate does not rule out are yielded.
     """
     by_publisher: dict[str, list[int]] = defaultdict(list)
-    for i, article in enumerate(articles):
-        by_publisher[article.publisher].append(i)
+    for i in sorted(range(len(articles)), key=lambda i: days[i]):
+        if lengths[i]:
+            by_publisher[articles[i].publisher].append(i)
+    day_array = np.asarray(days, dtype=np.int64)
+    members = {p: np.asarray(ids, dtype=np.int64) for p, ids in by_publisher.items()}
+    member_days = {p: day_array[ids] for p, ids in members.items()}
     matches: dict[str, list[str]] = {}
     for i, article in enumerate(articles):
-        if not article.origin or names_match(article.origin, article.publisher):
+        if not lengths[i] or not article.origin or names_match(article.origin, article.publisher):
             continue
         if article.origin not in matches:
-            matches[article.origin] = [p for p in by_publisher if names_match(article.origin, p)]
+            matches[article.origin] = [p for p in members if names_match(article.origin, p)]
         for publisher in matches[article.origin]:
-            for j in by_publisher[publisher]:
-                if j != i and abs(days[i] - days[j]) <= max_gap:
-                    yield j, i
+            lo, hi = np.searchsorted(member_days[publisher], [days[i] - max_gap, days[i] + max_gap + 1])
+            others = members[publisher][lo:hi]
+            others = others[others != i]
+            if not len(others):
+                continue
+            jaccard, containment = overlap_estimates(signatures[i], signatures[others], int(lengths[i]),
+                                                     lengths[others])
+            verdicts = estimate_verdicts(jaccard, containment, min_jaccard=min_jaccard,
+                                         needed=min_containment * 0.8)
+            for j in others[verdicts != 0].tolist():
+                yield j, i
 
 
 @lru_cache(maxsize=8192)
@@ -269,16 +291,16 @@ def pick_original(members: Sequence[Article], levels: Mapping[str, str]) -> Arti
     return min(members, key=order)
 
 
-def _same_text(key_a: str, key_b: str, sig_a: MinHash, sig_b: MinHash, *, min_jaccard: float,
+def _same_text(a: int, b: int, keys: Sequence[str], signatures: np.ndarray, *, min_jaccard: float,
                min_containment: float, cites_other: bool) -> bool:
     """Decide a candidate pair from its signatures, computing exact shingle sets only near a threshold."""
-    jaccard, containment = estimated_overlap(sig_a, sig_b, len(key_a), len(key_b))
+    jaccard, containment = overlap_estimates(signatures[a], signatures[b: b + 1], len(keys[a]),
+                                             np.asarray([len(keys[b])]))
     needed = min_containment * (0.8 if cites_other else 1.0)
-    if jaccard >= min_jaccard + ESTIMATE_MARGIN or containment >= needed + ESTIMATE_MARGIN:
-        return True
-    if jaccard < min_jaccard - ESTIMATE_MARGIN and containment < needed - ESTIMATE_MARGIN:
-        return False
-    return is_reprint_pair(_shingles_cached(key_a), _shingles_cached(key_b), min_jaccard=min_jaccard,
+    verdict = int(estimate_verdicts(jaccard, containment, min_jaccard=min_jaccard, needed=needed)[0])
+    if verdict >= 0:
+        return bool(verdict)
+    return is_reprint_pair(_shingles_cached(keys[a]), _shingles_cached(keys[b]), min_jaccard=min_jaccard,
                            min_containment=min_containment, cites_other=cites_other)
 
 
@@ -312,29 +334,34 @@ def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min
                 uf.union(table[k], i)
             else:
                 table[k] = i
-    signatures: dict[int, MinHash] = {}
+    signatures = np.zeros((len(keys), NUM_PERM), dtype=_TEMPLATE.hashvalues.dtype)
+    lengths = np.asarray([len(key) for key in keys], dtype=np.int64)
     specifics_cache: dict[int, tuple[set[tuple[str, str]], set[str]]] = {}
     days = [a.published.toordinal() if a.published else 0 for a in articles]
-    pairs = itertools.chain(
-        candidate_pairs(keys, threshold=LSH_THRESHOLD, signatures=signatures, days=days, max_gap=max_gap_days),
-        cited_pairs(articles, days, max_gap_days),
-    )
-    for a, b in pairs:
-        if uf.find(a) == uf.find(b) or not keys[a] or not keys[b]:
-            continue
-        for i in (a, b):
-            if i not in signatures:
-                signatures[i] = minhash(keys[i])
+
+    def check(a: int, b: int) -> None:
+        """Join a candidate pair when it is one text and not two look-alike events."""
+        if uf.find(a) == uf.find(b):
+            return
         first, second = articles[a], articles[b]
         cites = (bool(first.origin) and names_match(first.origin, second.publisher)) or \
             (bool(second.origin) and names_match(second.origin, first.publisher))
-        if not _same_text(keys[a], keys[b], signatures[a], signatures[b], min_jaccard=min_jaccard,
-                          min_containment=min_containment, cites_other=cites):
-            continue
-        fa = specifics_cache[a] if a in specifics_cache else specifics_cache.setdefault(a, specifics(cores[a]))
-        fb = specifics_cache[b] if b in specifics_cache else specifics_cache.setdefault(b, specifics(cores[b]))
-        if not conflicting(fa, fb, cites_other=cites):
+        if not _same_text(a, b, keys, signatures, min_jaccard=min_jaccard, min_containment=min_containment,
+                          cites_other=cites):
+            return
+        for i in (a, b):
+            if i not in specifics_cache:
+                specifics_cache[i] = specifics(cores[i])
+        if not conflicting(specifics_cache[a], specifics_cache[b], cites_other=cites):
             uf.union(a, b)
+
+    # Every signature is made during the LSH pass; the 来源 pass reads them all.
+    for a, b in candidate_pairs(keys, threshold=LSH_THRESHOLD, signatures=signatures, days=days,
+                                max_gap=max_gap_days):
+        check(a, b)
+    for a, b in cited_pairs(articles, days, max_gap_days, signatures, lengths, min_jaccard=min_jaccard,
+                            min_containment=min_containment):
+        check(a, b)
     groups = []
     for members in uf.groups():
         arts = [articles[i] for i in members]

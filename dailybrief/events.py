@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from dailybrief.dedup import ReprintGroup, UnionFind
-from dailybrief.select import Vector, cosine
+from dailybrief.select import Vector
 from dailybrief.tokens import Signals, same_document
-from dailybrief.vectors import pair_cosines, to_matrix
+from dailybrief.vectors import feature_matrix, pair_cosines, row_dots, to_matrix
 
 # Numbers too common to say anything about an event on their own.
 _TRIVIAL_NUMBERS = frozenset({("1", "个"), ("2", "个"), ("3", "个"), ("1", "批"), ("1", "次"), ("1", "大")})
@@ -33,6 +33,11 @@ class Unit:
     vector: Vector
     signals: Signals
     day: int  # ordinal of the original's publication date
+
+
+# Reports of one event further apart than this are follow-ups, not the same news (and the
+# day penalty of `pair_scores` leaves them little chance to merge anyway).
+MAX_EVENT_DAYS = 21
 
 
 @dataclass(frozen=True)
@@ -79,65 +84,79 @@ def _values_by_unit(numbers: frozenset[tuple[str, str]]) -> dict[str, set[str]]:
     return out
 
 
-def pair_score(a: Unit, b: Unit, similarity: float | None = None) -> float:
-    """Return how strongly two units look like one event (text similarity plus shared specifics)."""
-    score = cosine(a.vector, b.vector) if similarity is None else similarity
-    shared_titles = a.signals.doc_titles & b.signals.doc_titles
-    if shared_titles:
-        score += 0.15
-    shared_numbers = (a.signals.numbers & b.signals.numbers) - _TRIVIAL_NUMBERS
-    score += 0.05 * min(len(shared_numbers), 3)
-    if a.signals.places & b.signals.places:
-        score += 0.05
-    gap = abs(a.day - b.day)
-    return score - 0.02 * max(0, gap - 2)
+def pair_scores(units: Sequence[Unit], left: np.ndarray, right: np.ndarray, similarities: np.ndarray) -> np.ndarray:
+    """Return how strongly each pair of units looks like one event: text similarity plus shared specifics.
+
+    A shared 《document》 adds 0.15, each shared non-trivial number 0.05 (three at most), a
+    shared place 0.05; each day apart beyond two takes 0.02 off.
+    """
+    titles = feature_matrix([u.signals.doc_titles for u in units])
+    numbers = feature_matrix([u.signals.numbers - _TRIVIAL_NUMBERS for u in units])
+    where = feature_matrix([u.signals.places for u in units])
+    days = np.asarray([u.day for u in units], dtype=np.int64)
+    score: np.ndarray = similarities.astype(np.float64)
+    score += np.where(row_dots(titles, left, right) > 0, 0.15, 0.0)
+    score += 0.05 * np.minimum(row_dots(numbers, left, right).astype(np.int64), 3)
+    score += np.where(row_dots(where, left, right) > 0, 0.05, 0.0)
+    score -= 0.02 * np.maximum(0, np.abs(days[left] - days[right]) - 2)
+    return score
 
 
-def candidate_pairs(units: Sequence[Unit], settings: ClusterSettings) -> set[tuple[int, int]]:
-    """Return unit pairs sharing a distinctive term, document title or number (blocking for large days)."""
-    postings: dict[object, list[int]] = defaultdict(list)
-    for i, unit in enumerate(units):
+def candidate_pairs(units: Sequence[Unit], settings: ClusterSettings,
+                    chunk: int = 2000) -> tuple[np.ndarray, np.ndarray]:
+    """Return unit pairs (i < j) at most `max_day_gap` apart sharing a distinctive term, document title or number.
+
+    This is the blocking that keeps large days tractable: a feature carried by more than
+    `max_term_df` units links too much to mean anything and is ignored.
+    """
+    features: list[list[object]] = []
+    for unit in units:
         top = sorted(unit.vector.items(), key=lambda kv: -kv[1])[: settings.candidate_terms]
-        features: list[object] = [t for t, _w in top]
-        features += [("doc", d) for d in unit.signals.doc_titles]
-        features += [("num", n) for n in unit.signals.numbers - _TRIVIAL_NUMBERS]
-        for feature in features:
-            postings[feature].append(i)
-    pairs: set[tuple[int, int]] = set()
-    for members in postings.values():
-        if len(members) > settings.max_term_df:
-            continue
-        for x, i in enumerate(members):
-            for j in members[x + 1:]:
-                if abs(units[i].day - units[j].day) <= settings.max_day_gap:
-                    pairs.add((i, j) if i < j else (j, i))
-    return pairs
+        row: list[object] = [t for t, _w in top]
+        row += [("doc", d) for d in unit.signals.doc_titles]
+        row += [("num", n) for n in unit.signals.numbers - _TRIVIAL_NUMBERS]
+        features.append(row)
+    shared = feature_matrix(features)
+    df = np.bincount(shared.indices, minlength=shared.shape[1])
+    shared = shared[:, np.flatnonzero((df >= 2) & (df <= settings.max_term_df))].tocsr()
+    days = np.asarray([u.day for u in units], dtype=np.int64)
+    transposed = shared.T.tocsc()
+    lefts, rights = [], []
+    for begin in range(0, len(units), chunk):
+        found = (shared[begin: begin + chunk] @ transposed).tocoo()
+        left = found.row.astype(np.int64) + begin
+        right = found.col.astype(np.int64)
+        keep = (left < right) & (np.abs(days[left] - days[right]) <= settings.max_day_gap)
+        lefts.append(left[keep])
+        rights.append(right[keep])
+    if not lefts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(lefts), np.concatenate(rights)
 
 
 def cluster_events(units: Sequence[Unit], settings: ClusterSettings | None = None) -> list[list[int]]:
     """Cluster units into events; return lists of unit indexes.
 
-    Pairs are merged strongest first; a merge is refused when any member of one cluster
-    vetoes any member of the other (checked on at most 40 members a side, which keeps a
-    100-article event cheap).
+    Candidate pairs are scored together; those at `merge_threshold` or above are merged
+    strongest first, and a merge is refused when any member of one cluster vetoes any
+    member of the other (checked on at most 40 members a side, which keeps a 100-article
+    event cheap).
     """
     settings = settings or ClusterSettings()
-    scored = []
-    pairs = sorted(candidate_pairs(units, settings))
-    similarities = pair_cosines(to_matrix([u.vector for u in units]), pairs) if pairs else np.zeros(0)
-    for (i, j), similarity in zip(pairs, similarities, strict=True):
-        score = pair_score(units[i], units[j], float(similarity))
-        if score >= settings.merge_threshold:
-            scored.append((score, i, j))
-    scored.sort(reverse=True)
+    left, right = candidate_pairs(units, settings)
+    similarities = pair_cosines(to_matrix([u.vector for u in units]), left, right)
+    scores = pair_scores(units, left, right, similarities)
+    strong = np.flatnonzero(scores >= settings.merge_threshold)
+    # Strongest first; ties in a fixed order (larger indexes first), so a re-run merges alike.
+    strong = strong[np.lexsort((right[strong], left[strong], scores[strong]))[::-1]]
     uf = UnionFind(len(units))
     members: dict[int, list[int]] = {i: [i] for i in range(len(units))}
-    for _score, i, j in scored:
+    for i, j in zip(left[strong].tolist(), right[strong].tolist(), strict=True):
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj:
             continue
-        left, right = members[ri][:40], members[rj][:40]
-        if any(vetoed(units[x].signals, units[y].signals) for x in left for y in right):
+        left_members, right_members = members[ri][:40], members[rj][:40]
+        if any(vetoed(units[x].signals, units[y].signals) for x in left_members for y in right_members):
             continue
         uf.union(ri, rj)
         root = uf.find(ri)

@@ -15,7 +15,7 @@ from typing import Any
 
 from dailybrief.config import Config
 from dailybrief.dedup import ReprintGroup, core_texts, find_reprints, names_match
-from dailybrief.events import ClusterSettings, Unit, cluster_events
+from dailybrief.events import MAX_EVENT_DAYS, ClusterSettings, Unit, cluster_events
 from dailybrief.models import Article
 from dailybrief.rank import LEVEL_SCORE, Features, explain, policy_feature, publishers_feature, score
 from dailybrief.select import (
@@ -147,7 +147,7 @@ def build_stories(articles: Sequence[Article], config: Config, issue_date: dt.da
     news_set = set(news)
     background = [i for i in range(len(units)) if i not in news_set]
     background_set = set(background)
-    settings = ClusterSettings(merge_threshold=config.rank.merge_threshold, max_day_gap=window)
+    settings = ClusterSettings(merge_threshold=config.rank.merge_threshold, max_day_gap=min(window, MAX_EVENT_DAYS))
     clusters = [[news[i] for i in c] for c in cluster_events([units[i] for i in news], settings)]
     clusters += [[i] for i in background]
 

@@ -6,7 +6,7 @@ main-thread score compare hundreds of thousands of pairs, which this module does
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -29,15 +29,31 @@ def to_matrix(vectors: Sequence[Vector]) -> csr_matrix:
                        np.asarray(indptr, dtype=np.int64)), shape=(len(vectors), max(1, len(vocab))))
 
 
-def pair_cosines(matrix: csr_matrix, pairs: Sequence[tuple[int, int]], chunk: int = 50_000) -> np.ndarray:
-    """Return the cosine of each (i, j) pair of rows (rows are unit length)."""
-    out = np.zeros(len(pairs), dtype=np.float32)
-    for start in range(0, len(pairs), chunk):
-        part = pairs[start: start + chunk]
-        left = matrix[[i for i, _j in part]]
-        right = matrix[[j for _i, j in part]]
-        out[start: start + len(part)] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+def feature_matrix(rows: Sequence[Iterable[Hashable]]) -> csr_matrix:
+    """Return a binary matrix with one row per item and one column per distinct feature it has."""
+    vocab: dict[Hashable, int] = {}
+    indptr = [0]
+    indices: list[int] = []
+    for row in rows:
+        indices.extend({vocab.setdefault(f, len(vocab)) for f in row})
+        indptr.append(len(indices))
+    return csr_matrix((np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int64),
+                       np.asarray(indptr, dtype=np.int64)), shape=(len(rows), max(1, len(vocab))))
+
+
+def row_dots(matrix: csr_matrix, left: np.ndarray, right: np.ndarray, chunk: int = 100_000) -> np.ndarray:
+    """Return the dot product of rows left[k] and right[k] for every k."""
+    out = np.zeros(len(left), dtype=np.float32)
+    for start in range(0, len(left), chunk):
+        stop = start + chunk
+        product = matrix[left[start:stop]].multiply(matrix[right[start:stop]])
+        out[start: start + len(left[start:stop])] = np.asarray(product.sum(axis=1)).ravel()
     return out
+
+
+def pair_cosines(matrix: csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Return the cosine of each pair of rows (rows are unit length)."""
+    return row_dots(matrix, left, right)
 
 
 def without_common_terms(matrix: csr_matrix, max_share: float = 0.05, min_rows: int = 200) -> csr_matrix:
