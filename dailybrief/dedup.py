@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import zlib
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -100,21 +99,36 @@ def _identity(value: int) -> int:
     return value
 
 
+def shingle_hashes(key: str, size: int = SHINGLE) -> np.ndarray:
+    """Return a 32-bit hash of every character shingle of a reduced body (computed in numpy, one pass)."""
+    codes = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) < size:
+        codes = np.concatenate([codes, np.zeros(size - len(codes), dtype=np.uint64)])
+    last = len(codes) - size + 1
+    mixed = np.zeros(last, dtype=np.uint64)
+    for offset in range(size):  # a polynomial hash of the shingle's code points, wrapping at 2**64
+        mixed = mixed * _SHINGLE_MULTIPLIER + codes[offset: offset + last]
+    mixed ^= mixed >> np.uint64(29)
+    mixed *= _SHINGLE_FINALISER
+    return (mixed >> np.uint64(32)).astype(np.uint32)
+
+
+_SHINGLE_MULTIPLIER = np.uint64(0x100000001B3)
+_SHINGLE_FINALISER = np.uint64(0xBF58476D1CE4E5B9)
+
+
 def minhash(key: str, size: int = SHINGLE) -> MinHash:
     """Return the MinHash signature of a body's shingles, computed on a consistent quarter of them.
 
-    A shingle is kept when its first two characters say so (the same shingle is kept or
-    dropped in every text), which preserves Jaccard similarity in expectation and makes
-    signatures about SAMPLE times cheaper on a large day.
+    A shingle is kept when its hash says so (the same shingle is kept or dropped in every
+    text), which preserves Jaccard similarity in expectation and makes signatures about
+    SAMPLE times cheaper on a large day.
     """
-    last = max(1, len(key) - size + 1)
-    codes = np.frombuffer((key + " ").encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    kept = np.flatnonzero((codes[:-1] * 7 + codes[1:])[:last] % SAMPLE == 0)
-    positions = kept.tolist() if len(kept) >= 8 else range(last)
-    hashes = {zlib.crc32(key[i: i + size].encode("utf-8")) for i in positions}
+    hashes = shingle_hashes(key, size)
+    kept = hashes[hashes % SAMPLE == 0]
     mh = MinHash(num_perm=NUM_PERM, seed=7, hashfunc=_identity, permutations=_PERMUTATIONS,
                  scheme=_SCHEME)
-    mh.update_batch(list(hashes))
+    mh.update_batch(np.unique(kept if len(kept) >= 8 else hashes).tolist())
     return mh
 
 

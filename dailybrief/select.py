@@ -81,9 +81,13 @@ def theme_tokens(theme: ThemeSettings) -> list[str]:
     return keyword_tokens * 3 + tokens(theme.name, words) * 2 + tokens(theme.description, words)
 
 
-def score_relevance(articles: Sequence[Article], theme: ThemeSettings,
-                    docs: Sequence[Sequence[str]] | None = None) -> list[Candidate]:
-    """Score every article's relevance to the theme (0 to about 1); `docs` are their tokens if already cut."""
+def score_relevance(articles: Sequence[Article], theme: ThemeSettings, docs: Sequence[Sequence[str]] | None = None,
+                    bodies: Sequence[str] | None = None) -> list[Candidate]:
+    """Score every article's relevance to the theme (0 to about 1).
+
+    `docs` are their tokens if already cut; `bodies` their NFKC-normalised texts (the
+    bodies without site furniture, from the caller) to find keyword phrases in.
+    """
     words = theme_words(theme)
     if docs is None:
         docs = [article_tokens(a, words) for a in articles]
@@ -91,10 +95,12 @@ def score_relevance(articles: Sequence[Article], theme: ThemeSettings,
     default_idf = math.log(1 + len(docs)) + 1.0
     query = tfidf(theme_tokens(theme), idf, default_idf)
     keywords = [(k, unicodedata.normalize("NFKC", k)) for k in theme.keywords if k]
+    if bodies is None:
+        bodies = [unicodedata.normalize("NFKC", a.text) for a in articles]
     out = []
-    for article, doc in zip(articles, docs, strict=True):
+    for article, doc, body in zip(articles, docs, bodies, strict=True):
         title = unicodedata.normalize("NFKC", article.title)
-        flat = title + " " + unicodedata.normalize("NFKC", article.text)
+        flat = title + " " + body
         hits = tuple(k for k, folded in keywords if folded in flat)
         in_title = sum(1 for _k, folded in keywords if folded in title)
         score = cosine(tfidf(doc, idf, default_idf), query) + 0.02 * min(len(hits), 5) + 0.04 * min(in_title, 3)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -121,9 +122,10 @@ def build_stories(articles: Sequence[Article], config: Config, issue_date: dt.da
     pool = [a for a in articles if a.published and horizon <= a.published <= issue_date]
     words = theme_words(config.theme)
     # Bodies without site furniture, cut into tokens once: relevance and clustering both use them.
-    pool_cores = core_texts(pool)
+    # Normalised once: every later step normalises again, which costs little on normalised text.
+    pool_cores = [unicodedata.normalize("NFKC", core) for core in core_texts(pool)]
     pool_docs = [article_tokens(replace(a, text=core), words) for a, core in zip(pool, pool_cores, strict=True)]
-    candidates = score_relevance(pool, config.theme, pool_docs)
+    candidates = score_relevance(pool, config.theme, pool_docs, pool_cores)
     best = max((c.relevance for c in candidates), default=0.0)
     floor = max(config.select.min_relevance, config.select.relative_relevance * best)
     relevant = [c for c in candidates if c.relevance >= floor]

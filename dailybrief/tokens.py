@@ -67,15 +67,36 @@ def tokens(text: str, extra_words: tuple[str, ...] = ()) -> list[str]:
     Tokens are interned: a day of 100,000 articles repeats the same few hundred thousand
     words, and one string per word keeps the token lists small.
     """
+    kept = _token_forms(extra_words)
+    if len(kept) > _MAX_REMEMBERED:
+        kept.clear()
     out = []
-    intern = sys.intern
     for word in tokenizer(extra_words).cut(unicodedata.normalize("NFKC", text), False):
-        if len(word) < 2 or word in STOPWORDS:
-            continue
-        first = word[0]
-        if "\u4e00" <= first <= "\u9fff" or (first.isascii() and first.isalpha() and _TOKEN_OK.match(word)):
-            out.append(intern(word.lower()))
+        form = kept.get(word, "")
+        if form == "":
+            form = kept[word] = _token_form(word)
+        if form is not None:
+            out.append(form)
     return out
+
+
+_MAX_REMEMBERED = 1_000_000  # words: a long-lived process (the web app) keeps a bounded memo
+
+
+@cache
+def _token_forms(_extra_words: tuple[str, ...]) -> dict[str, str | None]:
+    """Return the memo of each word jieba has cut ("" never is a token): its token, or None when it is none."""
+    return {}
+
+
+def _token_form(word: str) -> str | None:
+    """Return the interned token a cut word stands for, or None (too short, a stop word, punctuation)."""
+    if len(word) < 2 or word in STOPWORDS:
+        return None
+    first = word[0]
+    if "\u4e00" <= first <= "\u9fff" or (first.isascii() and first.isalpha() and _TOKEN_OK.match(word)):
+        return sys.intern(word.lower())
+    return None
 
 
 def strip_dateline(paragraph: str) -> str:
