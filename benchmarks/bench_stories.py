@@ -863,7 +863,9 @@ class StageTimer:
                 elif end[0] - self._last_note > 10:
                     self._last_note = end[0]
                     self.note(progress=label, calls=self.calls[label], cpu=round(self.seconds[label][1], 3))
-            if once and hasattr(value, "__len__"):
+            if once and isinstance(value, tuple) and value and hasattr(value[0], "__len__"):
+                self.sizes[label] = len(value[0])  # pairs as (left, right) index arrays
+            elif once and hasattr(value, "__len__"):
                 self.sizes[label] = len(value)
             return value
         return timed
