@@ -210,9 +210,32 @@ def conflicting(a: tuple[set[tuple[str, str]], set[str]], b: tuple[set[tuple[str
     return (figures and where) if cites_other else (figures or where)
 
 
-def candidate_pairs(keys: Sequence[str], threshold: float, signatures: np.ndarray,
+@dataclass(frozen=True)
+class PairFilter:
+    """Rules out, from signatures alone, candidate pairs that cannot be one text.
+
+    Only pairs surely below both thresholds are dropped, and at the thresholds a 来源：
+    line allows, so what passes is decided by `_same_text` exactly as before.
+    """
+
+    signatures: np.ndarray  # one MinHash signature per body (rows of empty bodies unused)
+    lengths: np.ndarray  # each reduced body's length
+    min_jaccard: float
+    min_containment: float
+
+    def keep(self, i: int, others: np.ndarray) -> np.ndarray:
+        """Return the bodies among `others` that body i may share its text with."""
+        jaccard, containment = overlap_estimates(self.signatures[i], self.signatures[others], int(self.lengths[i]),
+                                                 self.lengths[others])
+        verdicts = estimate_verdicts(jaccard, containment, min_jaccard=self.min_jaccard,
+                                     needed=self.min_containment * 0.8)
+        kept: np.ndarray = others[verdicts != 0]
+        return kept
+
+
+def candidate_pairs(keys: Sequence[str], threshold: float, pair_filter: PairFilter,
                     days: Sequence[int] | None = None, max_gap: int = 7) -> Iterator[tuple[int, int]]:
-    """Yield index pairs whose bodies MinHash LSH says are similar; write each body's signature into `signatures`.
+    """Yield index pairs whose bodies MinHash LSH says are similar; write each body's signature into the filter's.
 
     With `days` (ordinals), bodies are indexed in date order and leave the index once they
     are more than `max_gap` days older than the body being looked up: reprints follow
@@ -229,22 +252,25 @@ def candidate_pairs(keys: Sequence[str], threshold: float, signatures: np.ndarra
             while indexed and days[indexed[0]] < days[i] - max_gap:
                 lsh.remove(indexed.popleft())
         sig = minhash(key)
-        signatures[i] = sig.hashvalues
-        for other in lsh.query(sig):
-            yield int(other), i
+        pair_filter.signatures[i] = sig.hashvalues
+        found = lsh.query(sig)
+        if found:
+            for other in pair_filter.keep(i, np.asarray(found, dtype=np.int64)).tolist():
+                yield other, i
         lsh.insert(i, sig, check_duplication=False)
         indexed.append(i)
 
 
-def cited_pairs(articles: Sequence[Article], days: Sequence[int], max_gap: int, signatures: np.ndarray,
-                lengths: np.ndarray, *, min_jaccard: float, min_containment: float) -> Iterator[tuple[int, int]]:
+def cited_pairs(articles: Sequence[Article], days: Sequence[int], max_gap: int,
+                pair_filter: PairFilter) -> Iterator[tuple[int, int]]:
     """Yield (candidate original, article) pairs where the article's 来源：line names the other's publisher.
 
     Excerpting reprints can share too little of the whole text for LSH to propose them;
     a 来源：line is direct evidence, so those pairs are checked. A busy publisher has
     hundreds of pages a week, so each citing article is compared with all of them at
-    once on their signatures, and only pairs the estimate does not rule out are yielded.
+    once on their signatures, and only pairs the filter does not rule out are yielded.
     """
+    lengths = pair_filter.lengths
     by_publisher: dict[str, list[int]] = defaultdict(list)
     for i in sorted(range(len(articles)), key=lambda i: days[i]):
         if lengths[i]:
@@ -262,14 +288,9 @@ def cited_pairs(articles: Sequence[Article], days: Sequence[int], max_gap: int, 
             lo, hi = np.searchsorted(member_days[publisher], [days[i] - max_gap, days[i] + max_gap + 1])
             others = members[publisher][lo:hi]
             others = others[others != i]
-            if not len(others):
-                continue
-            jaccard, containment = overlap_estimates(signatures[i], signatures[others], int(lengths[i]),
-                                                     lengths[others])
-            verdicts = estimate_verdicts(jaccard, containment, min_jaccard=min_jaccard,
-                                         needed=min_containment * 0.8)
-            for j in others[verdicts != 0].tolist():
-                yield j, i
+            if len(others):
+                for j in pair_filter.keep(i, others).tolist():
+                    yield j, i
 
 
 @lru_cache(maxsize=8192)
@@ -349,7 +370,8 @@ def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min
             else:
                 table[k] = i
     signatures = np.zeros((len(keys), NUM_PERM), dtype=_TEMPLATE.hashvalues.dtype)
-    lengths = np.asarray([len(key) for key in keys], dtype=np.int64)
+    pair_filter = PairFilter(signatures, np.asarray([len(key) for key in keys], dtype=np.int64),
+                             min_jaccard, min_containment)
     specifics_cache: dict[int, tuple[set[tuple[str, str]], set[str]]] = {}
     days = [a.published.toordinal() if a.published else 0 for a in articles]
 
@@ -370,11 +392,10 @@ def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min
             uf.union(a, b)
 
     # Every signature is made during the LSH pass; the 来源 pass reads them all.
-    for a, b in candidate_pairs(keys, threshold=LSH_THRESHOLD, signatures=signatures, days=days,
+    for a, b in candidate_pairs(keys, threshold=LSH_THRESHOLD, pair_filter=pair_filter, days=days,
                                 max_gap=max_gap_days):
         check(a, b)
-    for a, b in cited_pairs(articles, days, max_gap_days, signatures, lengths, min_jaccard=min_jaccard,
-                            min_containment=min_containment):
+    for a, b in cited_pairs(articles, days, max_gap_days, pair_filter):
         check(a, b)
     groups = []
     for members in uf.groups():

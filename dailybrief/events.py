@@ -48,6 +48,7 @@ class ClusterSettings:
     max_day_gap: int = 10
     candidate_terms: int = 12
     max_term_df: int = 300
+    max_candidates: int = 200
 
 
 def vetoed(a: Signals, b: Signals) -> bool:
@@ -107,7 +108,8 @@ def candidate_pairs(units: Sequence[Unit], settings: ClusterSettings,
     """Return unit pairs (i < j) at most `max_day_gap` apart sharing a distinctive term, document title or number.
 
     This is the blocking that keeps large days tractable: a feature carried by more than
-    `max_term_df` units links too much to mean anything and is ignored.
+    `max_term_df` units links too much to mean anything and is ignored, and each unit is
+    paired with at most the `max_candidates` units it shares most features with.
     """
     features: list[list[object]] = []
     for unit in units:
@@ -121,17 +123,23 @@ def candidate_pairs(units: Sequence[Unit], settings: ClusterSettings,
     shared = shared[:, np.flatnonzero((df >= 2) & (df <= settings.max_term_df))].tocsr()
     days = np.asarray([u.day for u in units], dtype=np.int64)
     transposed = shared.T.tocsc()
-    lefts, rights = [], []
+    codes = []
     for begin in range(0, len(units), chunk):
         found = (shared[begin: begin + chunk] @ transposed).tocoo()
         left = found.row.astype(np.int64) + begin
         right = found.col.astype(np.int64)
-        keep = (left < right) & (np.abs(days[left] - days[right]) <= settings.max_day_gap)
-        lefts.append(left[keep])
-        rights.append(right[keep])
-    if not lefts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(lefts), np.concatenate(rights)
+        near = (left != right) & (np.abs(days[left] - days[right]) <= settings.max_day_gap)
+        left, right, count = left[near], right[near], found.data[near]
+        # Each unit keeps the units it shares most features with: a dense day then costs
+        # `max_candidates` pairs a unit, not a pair with every unit of its week.
+        order = np.lexsort((right, -count, left))
+        left, right = left[order], right[order]
+        rank = np.arange(len(left)) - np.searchsorted(left, left)
+        top = rank < settings.max_candidates
+        low, high = np.minimum(left[top], right[top]), np.maximum(left[top], right[top])
+        codes.append(low * len(units) + high)
+    unique = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+    return unique // max(1, len(units)), unique % max(1, len(units))
 
 
 def cluster_events(units: Sequence[Unit], settings: ClusterSettings | None = None) -> list[list[int]]:

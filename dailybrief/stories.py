@@ -138,15 +138,16 @@ def build_stories(articles: Sequence[Article], config: Config, issue_date: dt.da
     del pool_docs
     idf = idf_table(docs)
     default_idf = max(idf.values(), default=1.0)
+    news = [i for i, g in enumerate(groups) if any(in_window(a.published, issue_date, window) for a in g.members)]
+    news_set = set(news)
     units = []
-    for g, doc in zip(groups, docs, strict=True):
-        sig = signals(g.original.title, g.original.paragraphs, words)
+    for i, (g, doc) in enumerate(zip(groups, docs, strict=True)):
+        # Only news is clustered; background needs no places (the costly part of the signals).
+        sig = signals(g.original.title, g.original.paragraphs, words, with_places=i in news_set)
         published = g.original.published or issue_date
         vector = tfidf(doc, idf, default_idf, top=UNIT_TERMS)
         units.append(Unit(group=g, vector=vector, signals=sig, day=published.toordinal()))
 
-    news = [i for i, u in enumerate(units) if any(in_window(a.published, issue_date, window) for a in u.group.members)]
-    news_set = set(news)
     background = [i for i in range(len(units)) if i not in news_set]
     background_set = set(background)
     settings = ClusterSettings(merge_threshold=config.rank.merge_threshold, max_day_gap=min(window, MAX_EVENT_DAYS))

@@ -160,16 +160,17 @@ class Signals:
     title_doc_titles: frozenset[str] = frozenset()
 
 
-def signals(title: str, paragraphs: Iterable[str], extra_words: tuple[str, ...] = ()) -> Signals:
-    """Compute an article's signals from its title and its lead paragraphs."""
+def signals(title: str, paragraphs: Iterable[str], extra_words: tuple[str, ...] = (), *,
+            with_places: bool = True) -> Signals:
+    """Compute an article's signals from its title and its lead paragraphs (no places when `with_places` is false)."""
     lead = [strip_dateline(p) for p in list(paragraphs)[:3]]
     body = " ".join(lead)
-    counts = place_counts(title, extra_words)
-    counts = counts + counts + place_counts(body, extra_words)
+    in_title = place_counts(title, extra_words) if with_places else Counter()
+    counts = in_title + in_title + place_counts(body, extra_words) if with_places else Counter()
     return Signals(
         places=frozenset(counts),
         main_places=frozenset(main_places(counts)),
-        title_places=frozenset(places(title, extra_words)),
+        title_places=frozenset(in_title),
         title_years=frozenset(years(title)),
         title_numbers=frozenset(numbers_with_units(title)),
         numbers=frozenset(numbers_with_units(title + " " + body)),

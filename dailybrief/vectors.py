@@ -56,12 +56,17 @@ def pair_cosines(matrix: csr_matrix, left: np.ndarray, right: np.ndarray) -> np.
     return row_dots(matrix, left, right)
 
 
-def without_common_terms(matrix: csr_matrix, max_share: float = 0.05, min_rows: int = 200) -> csr_matrix:
-    """Drop terms found in more than `max_share` of the rows (they link everything to everything)."""
+def without_common_terms(matrix: csr_matrix, max_share: float = 0.05, min_rows: int = 200,
+                         max_rows: int = 1000) -> csr_matrix:
+    """Drop terms found in more than `max_share` of the rows, or in more than `max_rows` rows.
+
+    Such terms link everything to everything; the absolute cap also keeps the cost of
+    comparing each row with all others linear in the number of rows on a large archive.
+    """
     if matrix.shape[0] < min_rows:
         return matrix
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    keep = np.flatnonzero(df <= max_share * matrix.shape[0])
+    keep = np.flatnonzero(df <= min(max_share * matrix.shape[0], max_rows))
     return matrix[:, keep].tocsr()
 
 
