@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterator, Mapping, Sequence, Set
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -82,20 +82,13 @@ def body_key(text: str) -> str:
     return _KEEP.sub("", normalise(text)).lower()
 
 
-def shingles(key: str, size: int = SHINGLE) -> set[str]:
-    """Return the character shingles of a reduced body."""
-    if len(key) <= size:
-        return {key} if key else set()
-    return {key[i: i + size] for i in range(len(key) - size + 1)}
-
-
 # datasketch's affine permutations (h -> a*h + b mod 2**32), drawn once: building them per text is costly.
 _PERMUTATION_A, _PERMUTATION_B = MinHash(num_perm=NUM_PERM, seed=7, scheme="affine32").permutations
 _SCHEME = "affine32"
 
 
-def shingle_hashes(key: str, size: int = SHINGLE) -> np.ndarray:
-    """Return a 32-bit hash of every character shingle of a reduced body (computed in numpy, one pass)."""
+def shingle_codes(key: str, size: int = SHINGLE) -> np.ndarray:
+    """Return a 64-bit code of every character shingle of a reduced body (one numpy pass; collisions negligible)."""
     codes = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(codes) < size:
         codes = np.concatenate([codes, np.zeros(size - len(codes), dtype=np.uint64)])
@@ -105,7 +98,20 @@ def shingle_hashes(key: str, size: int = SHINGLE) -> np.ndarray:
         mixed = mixed * _SHINGLE_MULTIPLIER + codes[offset: offset + last]
     mixed ^= mixed >> np.uint64(29)
     mixed *= _SHINGLE_FINALISER
-    return (mixed >> np.uint64(32)).astype(np.uint32)
+    return mixed
+
+
+def shingle_hashes(key: str, size: int = SHINGLE) -> np.ndarray:
+    """Return a well-mixed 32-bit hash of every character shingle of a reduced body."""
+    return (shingle_codes(key, size) >> np.uint64(32)).astype(np.uint32)
+
+
+@lru_cache(maxsize=4096)
+def shingle_set(key: str) -> np.ndarray:
+    """Return a body's distinct shingle codes, sorted (the few thousand most recent are remembered)."""
+    codes = np.sort(shingle_codes(key))
+    distinct: np.ndarray = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+    return distinct
 
 
 _SHINGLE_MULTIPLIER = np.uint64(0x100000001B3)
@@ -140,18 +146,18 @@ def estimate_verdicts(jaccard: np.ndarray, containment: np.ndarray, *, min_jacca
     return np.where(same, 1, np.where(different, 0, -1))
 
 
-def is_reprint_pair(a: Set[str], b: Set[str], *, min_jaccard: float, min_containment: float,
+def is_reprint_pair(a: np.ndarray, b: np.ndarray, *, min_jaccard: float, min_containment: float,
                     cites_other: bool) -> bool:
-    """Confirm a candidate pair as the same text.
+    """Confirm a candidate pair as the same text from the two bodies' shingle sets (`shingle_set`).
 
     Either the two bodies are alike as wholes (Jaccard), or the shorter one is mostly
     made of the longer one's wording (containment): an excerpting reprint. A 来源：line
     naming the other's publisher lowers the containment needed by a fifth. A condensed
     rewrite shares facts but little wording, so it passes neither test.
     """
-    if not a or not b:
+    if not len(a) or not len(b):
         return False
-    inter = len(a & b)
+    inter = len(np.intersect1d(a, b, assume_unique=True))
     if inter / (len(a) + len(b) - inter) >= min_jaccard:
         return True
     needed = min_containment * (0.8 if cites_other else 1.0)
@@ -327,14 +333,8 @@ def _same_text(a: int, b: int, keys: Sequence[str], signatures: np.ndarray, *, m
     verdict = int(estimate_verdicts(jaccard, containment, min_jaccard=min_jaccard, needed=needed)[0])
     if verdict >= 0:
         return bool(verdict)
-    return is_reprint_pair(_shingles_cached(keys[a]), _shingles_cached(keys[b]), min_jaccard=min_jaccard,
+    return is_reprint_pair(shingle_set(keys[a]), shingle_set(keys[b]), min_jaccard=min_jaccard,
                            min_containment=min_containment, cites_other=cites_other)
-
-
-@lru_cache(maxsize=4096)
-def _shingles_cached(key: str) -> frozenset[str]:
-    """Return a body's shingles, remembering the few thousand most recent (bounded memory on large days)."""
-    return frozenset(shingles(key))
 
 
 def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min_jaccard: float = 0.5,

@@ -132,7 +132,9 @@ def candidate_pairs(units: Sequence[Unit], settings: ClusterSettings,
         left, right, count = left[near], right[near], found.data[near]
         # Each unit keeps the units it shares most features with: a dense day then costs
         # `max_candidates` pairs a unit, not a pair with every unit of its week.
-        order = np.lexsort((right, -count, left))
+        # One int64 key orders by unit, then most shared features, then partner (cheaper than a lexsort).
+        most = int(count.max(initial=0)) + 1
+        order = np.argsort((left * most + (most - 1 - count.astype(np.int64))) * len(units) + right)
         left, right = left[order], right[order]
         rank = np.arange(len(left)) - np.searchsorted(left, left)
         top = rank < settings.max_candidates

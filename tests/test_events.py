@@ -88,3 +88,20 @@ def test_thread_terms_in_more_than_a_thousand_rows_are_dropped_on_a_large_archiv
     kept_df = sorted(np.asarray((without_common_terms(matrix, max_rows=1000) != 0).sum(axis=0)).ravel().tolist())
     assert kept_df == [50, 900]
     assert without_common_terms(matrix[:150], max_rows=1000).shape == (150, 3)  # small days are left alone
+
+
+def test_the_stage_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    from dailybrief.stories import build_stories
+
+    articles = [fx.policy_original(), fx.city_report()]
+    assert gc.isenabled()
+    result = build_stories(articles, fx.make_config(), fx.ISSUE)
+    assert gc.isenabled() and len(result.stories) == 2
+    gc.disable()
+    try:
+        build_stories(articles, fx.make_config(), fx.ISSUE)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
