@@ -203,10 +203,12 @@ class Config(_Strict):
     @model_validator(mode="after")
     def _unique_names(self) -> Config:
         """Source names identify rows in the archive, so they must be unique."""
-        names = [s.name for s in self.source]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"source names must be unique; repeated: {', '.join(dupes)}")
+        first: dict[str, int] = {}
+        for number, entry in enumerate(self.source, 1):
+            if entry.name in first:
+                raise ValueError(f"source[{number}].name: {entry.name!r} is already the name of "
+                                 f"source[{first[entry.name]}]; source names must be unique")
+            first[entry.name] = number
         return self
 
     def sources(self) -> list[Source]:
@@ -237,7 +239,7 @@ def _location(loc: tuple[int | str, ...], data: dict[str, Any]) -> str:
             parts[-1] = f"{parts[-1]}[{item + 1}]{name}"
         else:
             parts.append(str(item))
-    return ".".join(parts) or "(top level)"
+    return ".".join(parts)  # empty for checks across tables, whose messages name their keys
 
 
 def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
@@ -278,7 +280,8 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         errors = exc.errors()
         first = errors[0]
         more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
-        raise ConfigError(f"{where}: {_location(first['loc'], data)}: {_describe(first)}{more}") from None
+        location = _location(first["loc"], data)
+        raise ConfigError(f"{where}: {location + ': ' if location else ''}{_describe(first)}{more}") from None
     return config
 
 

@@ -246,7 +246,7 @@ def _story(cluster: list[int], units: Sequence[Unit], *, levels: Mapping[str, st
 
 
 def _independent_publishers(members: Sequence[Article]) -> int:
-    """Count publishers, merging a reprint's publisher into the one its 来源：line names."""
+    """Count the distinct publishers carrying a story (two spellings of one count once; reprinting outlets count)."""
     names: list[str] = []
     for a in members:
         if not any(names_match(a.publisher, n) for n in names):

@@ -117,7 +117,7 @@ MISTAKES = [
     ("selector-on-a-feed", replaced('level = "national"', 'level = "national"\nselector = "a"'),
      ["source[1]", "selector", "page"]),
     ("duplicate-source-names", replaced('name = "某省人民政府"', 'name = "国家数据局"'),
-     ["source", "name", "unique", "国家数据局"]),
+     ["source[2].name", "'国家数据局' is already the name of source[1]", "unique"]),
     ("no-sources", GOOD.split("[[source]]", maxsplit=1)[0], ["source", "missing"]),
 ]
 
