@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import html
 import statistics
 import sys
 import tempfile
@@ -99,15 +100,21 @@ def serve(db: Path) -> tuple[uvicorn.Server, threading.Thread, str]:
     return server, thread, f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
 
 
-def measure(client: httpx.Client, path: str, rounds: int, warmup: int) -> dict[str, Any]:
-    """Fetch a page repeatedly; return server and wall times in ms, and the page size."""
+def measure(client: httpx.Client, path: str, rounds: int, warmup: int,
+            form: dict[str, str] | None = None) -> dict[str, Any]:
+    """Fetch a page (or post a form) repeatedly; return server and wall times in ms, and the reply size."""
+
+    def fetch() -> httpx.Response:
+        """Make one request."""
+        return client.post(path, data=form) if form is not None else client.get(path)
+
     for _ in range(warmup):
-        client.get(path).raise_for_status()
+        fetch().raise_for_status()
     server_ms, wall_ms = [], []
     size = 0
     for _ in range(rounds):
         start = time.perf_counter()
-        reply = client.get(path)
+        reply = fetch()
         wall_ms.append((time.perf_counter() - start) * 1000)
         reply.raise_for_status()
         server_ms.append(float(reply.headers["server-timing"].split("dur=")[1]))
@@ -150,11 +157,16 @@ def main(argv: list[str] | None = None) -> int:
                 results = [measure(client, path, args.rounds, args.warmup) for path in
                            (f"/briefs/{brief_id}", f"/briefs/{brief_id}/stories",
                             f"/briefs/{brief_id}/s/sec.{addr}?fragment=1")]
+                panel = client.get(f"/briefs/{brief_id}/s/sec.{addr}?fragment=1").text
+                draft = html.unescape(panel.split('name="text" rows="5">', 1)[1].split("</textarea>", 1)[0])
+                token = panel.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+                results.append(measure(client, f"/briefs/{brief_id}/check", args.rounds, args.warmup,
+                                       {"addr": f"sec.{addr}", "text": draft + "，增至1234个", "csrf": token}))
         finally:
             server.should_exit = True
             thread.join(timeout=10)
     names = [f"brief page ({n_sections} sections)", f"story list ({n_stories} stories of 2,000 articles)",
-             "evidence panel (one sentence)"]
+             "evidence panel (one sentence)", "check while typing (one sentence, one unsupported number)"]
     rows = [[name, f"{r['median']:.1f}", f"{r['p90']:.1f}", f"{r['max']:.1f}", f"{r['wall']:.1f}", f"{r['kb']:.0f}",
              "met" if r["p90"] < TARGET_MS else "MISSED"] for name, r in zip(names, results, strict=True)]
     print(f"`bench_web.py --rounds {args.rounds}{' --one-story-per-article' if args.one_story_per_article else ''}`"

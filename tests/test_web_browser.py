@@ -172,6 +172,15 @@ def test_edit_a_number_see_it_flagged_revert_approve_download_publish(tab, built
     tab.sentence(addr).click()
     tab.page.wait_for_selector(f'.evidence[data-addr="{addr}"] textarea')
     tab.page.fill("#edit-text", text.replace(number, wrong, 1))
+    tab.page.wait_for_selector("#live-check.bad")  # checked while typing, before any save
+    assert f"数字 {wrong}" in tab.page.locator("#live-check").inner_text()
+    assert current(built)[1].number == rev
+    tab.shot("06a-checked-while-typing")
+    tab.page.fill("#edit-text", text)
+    tab.page.wait_for_selector("#live-check.ok")
+    assert "核验通过" in tab.page.locator("#live-check").inner_text()
+    tab.page.fill("#edit-text", text.replace(number, wrong, 1))
+    tab.page.wait_for_selector("#live-check.bad")
     tab.page.click("#save")
     tab.page.wait_for_selector(f'.evidence[data-addr="{addr}"] #missing')
     assert "v-unsupported" in (tab.sentence(addr).get_attribute("class") or "")

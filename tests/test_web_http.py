@@ -253,6 +253,40 @@ def test_an_edited_number_is_flagged_and_counted_and_revert_restores_it(app, bui
     assert kept is not None and slot_map(kept.data)[addr].text == edited  # every revision is kept
 
 
+def test_a_draft_is_checked_as_it_is_typed_and_nothing_is_saved(app, built):
+    brief_id, rev, addr, text, number = numbered_sentence(built)
+    wrong = wrong_value(built, addr, number)
+    with client(app) as c:
+        token = login(c, "alice")
+
+        def check(draft: str) -> dict:
+            reply = c.post(f"/briefs/{brief_id}/check", data={"addr": addr, "text": draft, "csrf": token})
+            assert reply.status_code == 200, reply.text
+            return reply.json()
+
+        bad = check(text.replace(number, wrong, 1))
+        assert bad["status"] == "unsupported" and f"数字 {wrong}" in bad["missing"]
+        assert f"数字 {wrong}" in bad["message"]
+        assert check(text) == {"status": "verified", "missing": [], "message": "核验通过：数字、日期和标题都有出处"}
+        assert check("这句话只是一个判断，没有可核验的内容。")["status"] == "unchecked"
+        assert check("   ")["status"] == "invalid"
+    _row, revision = current(built)
+    assert revision.number == rev and slot_map(revision.data)[addr].text == text  # checking saves nothing
+
+
+def test_checking_needs_a_login_a_token_and_an_existing_sentence(app, built):
+    brief_id, _rev, addr, text, _number = numbered_sentence(built)
+    with client(app) as c:
+        token = csrf_of(c.get("/login").text)
+        assert c.post(f"/briefs/{brief_id}/check", data={"addr": addr, "text": text, "csrf": token}).status_code == 401
+        token = login(c, "alice")
+        assert c.post(f"/briefs/{brief_id}/check", data={"addr": addr, "text": text}).status_code == 403
+        for form, status in (({"addr": "sum.x"}, 422), ({"addr": "sec.nosuchstory.0.0"}, 404), ({"text": None}, 422)):
+            data = {k: v for k, v in {"addr": addr, "text": text, "csrf": token, **form}.items() if v is not None}
+            assert c.post(f"/briefs/{brief_id}/check", data=data).status_code == status, form
+        assert c.post("/briefs/99999/check", data={"addr": addr, "text": text, "csrf": token}).status_code == 404
+
+
 def test_a_heading_is_edited_and_verified_against_its_section(app, built):
     row, revision = current(built)
     key = revision.data["sections"][0]["story"]

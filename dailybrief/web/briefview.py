@@ -6,9 +6,11 @@ from typing import Any
 
 from fastapi import HTTPException
 
+from dailybrief.claims import claims
 from dailybrief.compose import article_evidence
-from dailybrief.models import Article
-from dailybrief.web.editing import Checked, Data, verify_data
+from dailybrief.models import Article, Sentence
+from dailybrief.verify import check_sentence
+from dailybrief.web.editing import Checked, Data, slot_map, verify_data
 from dailybrief.webstore import BriefRow, Counts, Revision, WebStore
 
 
@@ -36,6 +38,16 @@ def recheck(store: WebStore, data: Data) -> Checked:
     """Verify every sentence and heading of a brief against the archived articles it cites."""
     evidence = {rid: article_evidence(a) for rid, a in cited_articles(store, data).items() if a is not None}
     return verify_data(data, evidence)
+
+
+def check_text(store: WebStore, data: Data, addr: str, text: str) -> tuple[str, list[str]]:
+    """Verify a draft text for one sentence or heading against what that place cites; return (status, missing)."""
+    slot = slot_map(data)[addr]
+    cited = set(slot.cites)
+    evidence = {rid: article_evidence(a) for rid, a in cited_articles(store, data).items()
+                if a is not None and rid in cited}
+    missing = check_sentence(Sentence(text, slot.cites), evidence)
+    return ("unsupported" if missing else "verified" if claims(text).count else "unchecked"), missing
 
 
 def counts_of(checked: Checked) -> Counts:

@@ -1,4 +1,4 @@
-"""Writing: edit a sentence or heading (verified on save), revert to a revision, approve, publish.
+"""Writing: edit a sentence or heading (checked as it is typed, verified on save), revert, approve, publish.
 
 Every form names the revision the editor was looking at (`base`). A save on top of a newer
 revision goes through only when the newer revisions left that sentence alone; otherwise the
@@ -8,11 +8,11 @@ editor gets 409 with both texts, and nothing is lost.
 from __future__ import annotations
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from dailybrief.pdf import PdfError
 from dailybrief.pipeline import OutputError
-from dailybrief.web.briefview import counts_of, load, recheck, writable
+from dailybrief.web.briefview import check_text, counts_of, load, recheck, writable
 from dailybrief.web.deps import flash, open_store, redirect, render, require_writer, settings
 from dailybrief.web.editing import ADDRESS, EditError, clean_text, describe, set_text, slot_map
 from dailybrief.web.evidence import missing_label
@@ -65,6 +65,28 @@ def edit(request: Request, brief_id: int, *, addr: str = Form(...), text: str = 
     else:
         flash(request, f"已保存为第{number}版，核验通过。", "ok")
     return redirect(f"/briefs/{brief_id}#{addr}")
+
+
+@router.post("/briefs/{brief_id}/check")
+def check(request: Request, brief_id: int, *, addr: str = Form(...), text: str = Form(...),
+          csrf: str = Form("")) -> JSONResponse:
+    """Verify a text as it is being typed, without saving: what in it has no support in the sources cited there."""
+    require_writer(request, csrf)
+    if not ADDRESS.match(addr):
+        raise HTTPException(422, "无效的句子地址")
+    try:
+        draft = clean_text(text)
+    except EditError as exc:
+        return JSONResponse({"status": "invalid", "missing": [], "message": str(exc)})
+    with open_store(request) as store:
+        _row, current = load(store, brief_id)
+        if addr not in slot_map(current.data):
+            raise HTTPException(404, "找不到这句话")
+        status, missing = check_text(store, current.data, addr, draft)
+    labels = [missing_label(m) for m in missing]
+    message = {"unsupported": "缺少依据：" + "、".join(labels), "verified": "核验通过：数字、日期和标题都有出处",
+               "unchecked": "这句话没有需要核验的数字、日期或标题"}[status]
+    return JSONResponse({"status": status, "missing": labels, "message": message})
 
 
 @router.post("/briefs/{brief_id}/revert")

@@ -51,6 +51,35 @@
     if (event.key === "Escape") { pinned = false; }
   });
 
+  // Check the text being edited as it is typed (after a pause): the server verifies it against
+  // the sources cited there and answers with a verdict; it is shown as text, never as markup.
+  var checkTimer = null;
+  var checking = 0;
+  panel.addEventListener("input", function (event) {
+    var box = event.target;
+    var form = box && box.form;
+    if (!form || box.name !== "text" || !form.getAttribute("data-check")) { return; }
+    var out = form.querySelector("#live-check");
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(function () {
+      var mine = ++checking;
+      out.className = "live pending";
+      out.textContent = "核验中…";
+      fetch(form.getAttribute("data-check"), { method: "POST", credentials: "same-origin", body: new FormData(form) })
+        .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+        .then(function (verdict) {
+          if (mine !== checking) { return; }
+          out.className = "live " + (verdict.status === "verified" ? "ok" : verdict.status === "unchecked" ? "" : "bad");
+          out.textContent = verdict.message;
+        })
+        .catch(function () {
+          if (mine !== checking) { return; }
+          out.className = "live";
+          out.textContent = "暂时无法核验，保存时会再核验";
+        });
+    }, 400);
+  });
+
   if (location.hash.length > 1) {
     var start = document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (start && start.matches("a.s")) {
