@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dailybrief.store import Archive
 from dailybrief.web import routes_archive, routes_auth, routes_briefs, routes_edit, routes_stories
 from dailybrief.web.deps import HERE, LoginRequired, WebSettings, render
+from dailybrief.web.throttle import LoginThrottle
 from dailybrief.webstore import WebStore
 
 SESSION_DAYS = 7
@@ -69,6 +70,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         secret = settings.secret or WebStore(archive).secret("session")
     app = FastAPI(title="dailybrief 编辑台", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
+    app.state.login_throttle = LoginThrottle()
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="dailybrief_session",
                        max_age=SESSION_DAYS * 86400, same_site="lax", https_only=False)
     app.add_middleware(SecurityHeaders)

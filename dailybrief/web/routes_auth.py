@@ -1,4 +1,7 @@
-"""Signing in and out: users from `dailybrief user add`, Argon2id password hashes, signed session cookies."""
+"""Signing in and out: users from `dailybrief user add`, Argon2id password hashes, signed session cookies.
+
+Repeated wrong passwords lock the name (and, across names, the address) for a while: see `throttle`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from dailybrief.web.deps import check_csrf, current_user, flash, open_store, redirect, render, rotate_csrf
+from dailybrief.web.throttle import LoginThrottle
 
 router = APIRouter()
 HASHER = PasswordHasher()
@@ -44,10 +48,21 @@ def login(request: Request, *, name: str = Form(...), password: str = Form(...),
           next: str = Form("/")) -> Response:
     """Sign a user in; a new session token is issued."""
     check_csrf(request, csrf)
+    throttle: LoginThrottle = request.app.state.login_throttle
+    address = request.client.host if request.client else "unknown"
+    wait = throttle.locked_for(name.strip(), address)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        reply = render(request, "login.html", 429, next=safe_next(next),
+                       error=f"密码错误次数过多，请约 {minutes} 分钟后再试")
+        reply.headers["Retry-After"] = str(wait)
+        return reply
     with open_store(request) as store:
         stored = store.password_hash(name.strip())
     if not password_ok(stored, password):
+        throttle.failed(name.strip(), address)
         return render(request, "login.html", 401, next=safe_next(next), error="用户名或密码不正确")
+    throttle.succeeded(name.strip())
     request.session.clear()
     request.session["user"] = name.strip()
     rotate_csrf(request)
