@@ -120,8 +120,10 @@ def ingest(config_path: str, date_text: str | None, db_path: str | None) -> None
               help="Who writes the prose (default: llm when the config has an [llm] table, else extractive).")
 @click.option("--llm-url", help="Set [llm] base_url, e.g. http://127.0.0.1:8080/v1 (the config stays untouched).")
 @click.option("--llm-model", help="Set [llm] model.")
+@click.option("--llm-key-env", metavar="NAME",
+              help="Set [llm] api_key_env: the NAME of the environment variable holding the API key (never the key).")
 def run(config_path: str, date_text: str | None, out_dir: str, db_path: str | None, no_collect: bool, *,
-        writer: str | None, llm_url: str | None, llm_model: str | None) -> None:
+        writer: str | None, llm_url: str | None, llm_model: str | None, llm_key_env: str | None) -> None:
     """Run the whole pipeline and write the brief.
 
     Writes brief.json, stories.json, brief.md, brief.html and brief.pdf into --out.
@@ -131,7 +133,7 @@ def run(config_path: str, date_text: str | None, out_dir: str, db_path: str | No
     from dailybrief.pipeline import NoNewsError, OutputError, run_brief  # noqa: PLC0415
 
     try:
-        config = with_llm(open_config(config_path), llm_url, llm_model)
+        config = with_llm(open_config(config_path), llm_url, llm_model, llm_key_env)
     except ConfigError as exc:
         fail(str(exc))
     day = issue_date(date_text, config)

@@ -147,20 +147,26 @@ def read_api_key(settings: LLMSettings, environ: Mapping[str, str] | None = None
     return value
 
 
-def with_llm(config: Config, base_url: str | None = None, model: str | None = None) -> Config:
-    """Return the config with its [llm] base_url and model set from the command line (the rest as configured)."""
-    if base_url is None and model is None:
+_OPTION_OF = {"base_url": "--llm-url", "model": "--llm-model", "api_key_env": "--llm-key-env"}
+
+
+def with_llm(config: Config, base_url: str | None = None, model: str | None = None,
+             api_key_env: str | None = None) -> Config:
+    """Return the config with [llm] base_url, model and key variable set from the command line (the rest kept)."""
+    given = {"base_url": base_url, "model": model, "api_key_env": api_key_env}
+    if all(v is None for v in given.values()):
         return config
     values = config.llm.model_dump() if config.llm else {}
-    values |= {k: v for k, v in (("base_url", base_url), ("model", model)) if v is not None}
-    missing = [f"--llm-{k.split('_')[-1]}" for k in ("base_url", "model") if not values.get(k)]
+    values |= {k: v for k, v in given.items() if v is not None}
+    missing = [_OPTION_OF[k] for k in ("base_url", "model") if not values.get(k)]
     if missing:
         raise ConfigError(f"without an [llm] table in the config, give {' and '.join(missing)} too")
     try:
         return config.model_copy(update={"llm": LLMSettings.model_validate(values)})
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise ConfigError(f"--llm-{str(first['loc'][0]).split('_')[-1]}: {first['msg']}") from None
+        option = _OPTION_OF.get(str(first["loc"][0]), f"[llm] {first['loc'][0]}")
+        raise ConfigError(f"{option}: {str(first['msg']).removeprefix('Value error, ')}") from None
 
 
 class ChatClient:

@@ -134,6 +134,27 @@ def test_llm_url_and_model_options_run_the_llm_writer_on_any_config(tmp_path, ar
     assert brief_json(tmp_path / "out")["llm"]["model"] == "m2" and server.calls
 
 
+def test_llm_key_env_option_names_the_variable_and_the_model_gets_the_key(tmp_path, archive):
+    config, db = setup(tmp_path, archive, None)
+    with FakeLLMServer(api_key="sk-from-the-env") as server:
+        proc = run(config, db, tmp_path / "out", "--llm-url", server.url, "--llm-model", "m",
+                   "--llm-key-env", KEY_VAR, env={KEY_VAR: "sk-from-the-env"})
+    assert proc.returncode == 0, proc.stderr
+    assert server.calls and "generated" in statuses(brief_json(tmp_path / "out"))
+    assert "sk-from-the-env" not in proc.stdout + proc.stderr
+
+
+def test_a_key_pasted_into_llm_key_env_is_refused_without_repeating_it(tmp_path, archive):
+    config, db = setup(tmp_path, archive, None)
+    pasted = "sk-live-0123456789abcdef"
+    proc = run(config, db, tmp_path / "out", "--llm-url", "http://127.0.0.1:9/v1", "--llm-model", "m",
+               "--llm-key-env", pasted)
+    assert proc.returncode == 2
+    assert "--llm-key-env: expected the NAME of an environment variable" in proc.stderr
+    assert pasted not in proc.stdout + proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_endpoint_down_is_one_line_and_the_brief_is_extractive(tmp_path, archive):
     config, db = setup(tmp_path, archive, {"base_url": f"http://127.0.0.1:{closed_port()}/v1", "model": "m",
                                            "retries": 1})
