@@ -85,6 +85,8 @@ def body_key(text: str) -> str:
 # datasketch's affine permutations (h -> a*h + b mod 2**32), drawn once: building them per text is costly.
 _PERMUTATION_A, _PERMUTATION_B = MinHash(num_perm=NUM_PERM, seed=7, scheme="affine32").permutations
 _SCHEME = "affine32"
+_SHINGLE_MULTIPLIER = np.uint64(0x100000001B3)  # odd 64-bit constants of a polynomial hash and its finaliser
+_SHINGLE_FINALISER = np.uint64(0xBF58476D1CE4E5B9)
 
 
 def shingle_codes(key: str, size: int = SHINGLE) -> np.ndarray:
@@ -112,10 +114,6 @@ def shingle_set(key: str) -> np.ndarray:
     codes = np.sort(shingle_codes(key))
     distinct: np.ndarray = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
     return distinct
-
-
-_SHINGLE_MULTIPLIER = np.uint64(0x100000001B3)
-_SHINGLE_FINALISER = np.uint64(0xBF58476D1CE4E5B9)
 
 
 def minhash(key: str, size: int = SHINGLE) -> LeanMinHash:
@@ -212,8 +210,8 @@ def conflicting(a: tuple[set[tuple[str, str]], set[str]], b: tuple[set[tuple[str
 class PairFilter:
     """Rules out, from signatures alone, candidate pairs that cannot be one text.
 
-    Only pairs surely below both thresholds are dropped, and at the thresholds a 来源：
-    line allows, so what passes is decided by `_same_text` exactly as before.
+    Only pairs surely below both thresholds are dropped, at the lower thresholds a 来源：
+    line allows, so every pair `_same_text` would accept still reaches it.
     """
 
     signatures: np.ndarray  # one MinHash signature per body (rows of empty bodies unused)
