@@ -37,6 +37,7 @@ import pickle
 import platform
 import pstats
 import random
+import re
 import resource
 import signal
 import subprocess
@@ -56,7 +57,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import pages  # noqa: E402 - the benchmarks folder's shared page vocabulary
-from common import short_name  # noqa: E402 - shared with the other benchmarks
+from common import code_version, short_name  # noqa: E402 - shared with the other benchmarks
 
 from dailybrief.config import Config, parse_config  # noqa: E402
 from dailybrief.models import Article, content_id  # noqa: E402
@@ -1060,20 +1061,6 @@ def quality(result: Any, truth: Truth, config: Config) -> dict[str, Any]:
     }
 
 
-def code_version() -> str:
-    """Return which dailybrief code ran: git HEAD, plus a hash of dailybrief/*.py when they differ from it."""
-    package = ROOT / "dailybrief"
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(package.glob("*.py")))).hexdigest()[:10]
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "dailybrief"], cwd=ROOT, capture_output=True,
-                               text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return f"sources {digest}"
-    return f"git {head}" + (f" + uncommitted changes (sources {digest})" if dirty else "")
-
-
 def run_child(args: argparse.Namespace) -> dict[str, Any]:
     """Run build_stories once on one archive; return the measurements."""
     from dailybrief import stories
@@ -1290,9 +1277,9 @@ def short_code(version: str | None) -> str:
     """Return a short form of a code version: the commit, and the sources hash when uncommitted changes ran."""
     if not version:
         return "–"
-    commit = version.split()[1] if version.startswith("git ") else ""
-    sources = version.split("sources ")[-1].rstrip(")") if "sources" in version else ""
-    return "+".join(x for x in (commit, sources) if x)
+    # "dailybrief at git abc1234 + uncommitted changes (sources 0123456789)"; older results lack "dailybrief at".
+    commit, sources = re.search(r"git (\w+)", version), re.search(r"sources (\w+)", version)
+    return "+".join(m.group(1) for m in (commit, sources) if m)
 
 
 def status_text(r: dict[str, Any]) -> str:
@@ -1440,7 +1427,7 @@ def main(argv: list[str] | None = None) -> int:
         print_results([r for data in saved for r in data["results"]])
         return 0
     print(f"# build_stories benchmark\n\n{platform.python_implementation()} {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs, dailybrief {code_version()}, seed {args.seed}, mode {args.mode}\n", flush=True)
+          f"{os.cpu_count()} CPUs, {code_version()}, seed {args.seed}, mode {args.mode}\n", flush=True)
     archives = {}
     for size in args.size_list:
         print(f"archive {size:,}: loading or generating …", file=sys.stderr, flush=True)
