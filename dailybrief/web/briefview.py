@@ -11,7 +11,7 @@ from dailybrief.compose import article_evidence
 from dailybrief.models import Article, Sentence
 from dailybrief.verify import check_sentence
 from dailybrief.web.editing import Checked, Data, slot_map, verify_data
-from dailybrief.webstore import BriefRow, Counts, Revision, WebStore
+from dailybrief.webstore import BriefRow, Conflict, Counts, Revision, WebStore
 
 
 def load(store: WebStore, brief_id: int, number: int | None = None) -> tuple[BriefRow, Revision]:
@@ -27,6 +27,29 @@ def writable(row: BriefRow) -> None:
     """Refuse changes to a published brief."""
     if row.status == "published":
         raise HTTPException(409, "这份简报已发布，只读")
+
+
+def draft_at(store: WebStore, brief_id: int, base: int, stale: str) -> tuple[BriefRow, Revision]:
+    """Return a writable brief and its current revision, refusing (409) a form made from an older one.
+
+    `stale` ends the message, saying what the editor should do (请刷新后再试 …).
+    """
+    row, current = load(store, brief_id)
+    writable(row)
+    if base != current.number:
+        raise HTTPException(409, f"简报已更新到第{current.number}版，{stale}")
+    return row, current
+
+
+def save_verified(store: WebStore, brief_id: int, base: int, *, data: Data, user: str, note: str,
+                  conflict: str) -> int:
+    """Verify a changed brief and save it on top of revision `base`; 409 with `conflict` when someone saved first."""
+    checked = recheck(store, data)
+    try:
+        return store.save_revision(brief_id, base, data=data, verdicts=checked.verdicts, counts=counts_of(checked),
+                                   author=user, note=note)
+    except Conflict:
+        raise HTTPException(409, conflict) from None
 
 
 def cited_articles(store: WebStore, data: Data) -> dict[str, Article | None]:

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 
 from dailybrief.pdf import PdfError
 from dailybrief.pipeline import OutputError
-from dailybrief.web.briefview import check_text, counts_of, load, recheck, writable
+from dailybrief.web.briefview import check_text, counts_of, draft_at, load, recheck, save_verified, writable
 from dailybrief.web.deps import flash, open_store, redirect, render, require_writer, settings
 from dailybrief.web.editing import ADDRESS, EditError, clean_text, describe, set_text, slot_map
 from dailybrief.web.evidence import missing_label
@@ -100,12 +100,8 @@ def revert(request: Request, brief_id: int, *, to: int = Form(...), base: int = 
         _row, target = load(store, brief_id, to)
         if base != current.number:
             raise HTTPException(409, f"简报已更新到第{current.number}版，请刷新后再回退")
-        checked = recheck(store, target.data)
-        try:
-            number = store.save_revision(brief_id, current.number, data=target.data, verdicts=checked.verdicts,
-                                         counts=counts_of(checked), author=user, note=f"回退到第{to}版")
-        except Conflict:
-            raise HTTPException(409, "简报刚被他人修改，请刷新后再回退") from None
+        number = save_verified(store, brief_id, current.number, data=target.data, user=user,
+                               note=f"回退到第{to}版", conflict="简报刚被他人修改，请刷新后再回退")
     flash(request, f"已回退到第{to}版的内容（保存为第{number}版）", "ok")
     return redirect(f"/briefs/{brief_id}")
 
@@ -115,10 +111,7 @@ def approve(request: Request, brief_id: int, *, base: int = Form(...), csrf: str
     """Approve a draft whose every claim is supported: render its final files into the output folder."""
     user = require_writer(request, csrf)
     with open_store(request) as store:
-        row, current = load(store, brief_id)
-        writable(row)
-        if base != current.number:
-            raise HTTPException(409, f"简报已更新到第{current.number}版，请核对后再批准")
+        row, current = draft_at(store, brief_id, base, "请核对后再批准")
         if row.status != "draft":
             raise HTTPException(409, "这份简报已经批准")
         checked = recheck(store, current.data)

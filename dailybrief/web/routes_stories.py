@@ -14,12 +14,13 @@ from dailybrief.briefjson import brief_to_json
 from dailybrief.compose import compose_brief
 from dailybrief.config import ConfigError, parse_config
 from dailybrief.stories import RankedStory
-from dailybrief.web.briefview import counts_of, load, recheck, writable
+from dailybrief.web.briefview import draft_at, load, save_verified
 from dailybrief.web.deps import flash, open_store, redirect, render, require_reader, require_writer
 from dailybrief.web.editing import Data, EditError, add_section, drop_section, section_key
-from dailybrief.webstore import BriefRow, Conflict, WebStore
+from dailybrief.webstore import BriefRow, WebStore
 
 router = APIRouter()
+_CONFLICT = "简报刚被他人修改，请刷新后再试"
 
 
 @router.get("/briefs/{brief_id}/stories")
@@ -57,26 +58,13 @@ def _written(row: BriefRow, story: RankedStory) -> Data:
     return brief_to_json(brief)
 
 
-def _save(store: WebStore, brief_id: int, base: int, *, data: Data, user: str, note: str) -> int:
-    """Verify and save a changed brief on top of revision `base`; 409 when someone saved first."""
-    checked = recheck(store, data)
-    try:
-        return store.save_revision(brief_id, base, data=data, verdicts=checked.verdicts, counts=counts_of(checked),
-                                   author=user, note=note)
-    except Conflict:
-        raise HTTPException(409, "简报刚被他人修改，请刷新后再试") from None
-
-
 @router.post("/briefs/{brief_id}/stories/{story_id}/add")
 def add(request: Request, brief_id: int, story_id: str, *, base: int = Form(...), replace: str = Form(""),
         csrf: str = Form("")) -> Response:
     """Write a left-out story's section on the spot, verify it and put it into the brief (optionally replacing one)."""
     user = require_writer(request, csrf)
     with open_store(request) as store:
-        row, current = load(store, brief_id)
-        writable(row)
-        if base != current.number:
-            raise HTTPException(409, f"简报已更新到第{current.number}版，请刷新后再试")
+        row, current = draft_at(store, brief_id, base, "请刷新后再试")
         entries = {str(s.get("id")): s for s in store.stories(brief_id)}
         entry = entries.get(story_id)
         if entry is None:
@@ -91,8 +79,8 @@ def add(request: Request, brief_id: int, story_id: str, *, base: int = Form(...)
                 data = drop_section(data, replace)
         except EditError as exc:
             raise HTTPException(422, str(exc)) from None
-        number = _save(store, brief_id, current.number, data=data, user=user,
-                       note=f"加入报道《{entry.get('title', '')}》")
+        number = save_verified(store, brief_id, current.number, data=data, user=user,
+                               note=f"加入报道《{entry.get('title', '')}》", conflict=_CONFLICT)
     flash(request, f"已写入并核验新的一节（第{number}版）", "ok")
     return redirect(f"/briefs/{brief_id}#head.{story_id}")
 
@@ -102,16 +90,13 @@ def drop(request: Request, brief_id: int, story_id: str, *, base: int = Form(...
     """Drop a story's section from the brief (with its summary clause and the references only it cited)."""
     user = require_writer(request, csrf)
     with open_store(request) as store:
-        row, current = load(store, brief_id)
-        writable(row)
-        if base != current.number:
-            raise HTTPException(409, f"简报已更新到第{current.number}版，请刷新后再试")
+        _row, current = draft_at(store, brief_id, base, "请刷新后再试")
         entry = next((s for s in store.stories(brief_id) if str(s.get("id")) == story_id), {})
         try:
             data = drop_section(current.data, story_id)
         except EditError as exc:
             raise HTTPException(422, str(exc)) from None
-        number = _save(store, brief_id, current.number, data=data, user=user,
-                       note=f"撤下报道《{entry.get('title', '')}》")
+        number = save_verified(store, brief_id, current.number, data=data, user=user,
+                               note=f"撤下报道《{entry.get('title', '')}》", conflict=_CONFLICT)
     flash(request, f"已撤下这一节（第{number}版）", "ok")
     return redirect(f"/briefs/{brief_id}/stories")
