@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from webfixtures import USERS, Built, build_archive, current, live_app, numbered_sentence, wrong_value
+from webfixtures import USERS, current, numbered_sentence, wrong_value
 
 from dailybrief.config import load_config
 from dailybrief.store import Archive
@@ -29,17 +29,6 @@ pytestmark = [
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "web"
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return build_archive(tmp_path_factory.mktemp("web-browser"))
-
-
-@pytest.fixture(scope="module")
-def app(built: Built) -> Iterator[Any]:
-    with live_app(built) as served:
-        yield served
 
 
 @pytest.fixture(scope="module")

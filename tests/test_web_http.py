@@ -11,14 +11,13 @@ import datetime as dt
 import json
 import re
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from markupsafe import escape
-from webfixtures import USERS, Built, build_archive, csrf_of, current, live_app, login, numbered_sentence, wrong_value
+from webfixtures import USERS, Built, csrf_of, current, live_app, login, numbered_sentence, wrong_value
 
 from dailybrief.config import load_config
 from dailybrief.models import Fetch
@@ -28,17 +27,6 @@ from dailybrief.web.editing import slot_map, slots
 from dailybrief.webstore import Counts, WebStore
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return build_archive(tmp_path_factory.mktemp("web-http"))
-
-
-@pytest.fixture(scope="module")
-def app(built: Built) -> Iterator[Any]:
-    with live_app(built) as served:
-        yield served
 
 
 def client(app: Any) -> httpx.Client:

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
-from webfixtures import USERS, build_archive, csrf_of, live_app
+from webfixtures import USERS, csrf_of
 
 from dailybrief.web.throttle import LoginThrottle
 
@@ -68,17 +68,11 @@ def test_stale_names_are_forgotten_when_many_are_sprayed() -> None:
     assert len(throttle._failures) == 2  # only the fresh name and address are left
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with live_app(build_archive(tmp_path_factory.mktemp("web-throttle"))) as app:
-        yield app
-
-
-def test_the_login_form_answers_429_with_retry_after_and_then_lets_the_right_password_in(served: Any) -> None:
-    throttle: LoginThrottle = served.server.config.app.state.login_throttle
+def test_the_login_form_answers_429_with_retry_after_and_then_lets_the_right_password_in(app: Any) -> None:
+    throttle: LoginThrottle = app.server.config.app.state.login_throttle
     clock = Clock()
     throttle.clock = clock
-    with httpx.Client(base_url=served.url, follow_redirects=False, timeout=60) as c:
+    with httpx.Client(base_url=app.url, follow_redirects=False, timeout=60) as c:
         token = csrf_of(c.get("/login").text)
 
         def attempt(password: str) -> httpx.Response:
