@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from fastapi import HTTPException
@@ -52,9 +53,10 @@ def save_verified(store: WebStore, brief_id: int, base: int, *, data: Data, user
         raise HTTPException(409, conflict) from None
 
 
-def cited_articles(store: WebStore, data: Data) -> dict[str, Article | None]:
-    """Return the archived article behind each reference id (None when the archive lacks it)."""
-    return {str(r["id"]): store.archive.article_by_url(str(r.get("url", ""))) for r in data.get("references", [])}
+def cited_articles(store: WebStore, data: Data, only: Collection[str] | None = None) -> dict[str, Article | None]:
+    """Return the archived article behind each reference id, or only these ids (None when the archive lacks it)."""
+    return {str(r["id"]): store.archive.article_by_url(str(r.get("url", ""))) for r in data.get("references", [])
+            if only is None or str(r["id"]) in only}
 
 
 def recheck(store: WebStore, data: Data) -> Checked:
@@ -66,9 +68,7 @@ def recheck(store: WebStore, data: Data) -> Checked:
 def check_text(store: WebStore, data: Data, addr: str, text: str) -> tuple[str, list[str]]:
     """Verify a draft text for one sentence or heading against what that place cites; return (status, missing)."""
     slot = slot_map(data)[addr]
-    cited = set(slot.cites)
-    evidence = {rid: article_evidence(a) for rid, a in cited_articles(store, data).items()
-                if a is not None and rid in cited}
+    evidence = {rid: article_evidence(a) for rid, a in cited_articles(store, data, slot.cites).items() if a is not None}
     missing = check_sentence(Sentence(text, slot.cites), evidence)
     return ("unsupported" if missing else "verified" if claims(text).count else "unchecked"), missing
 
