@@ -6,17 +6,16 @@ main-thread score compare hundreds of thousands of pairs, which this module does
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from dailybrief.select import Vector
 
-
-def to_matrix(vectors: Sequence[Vector]) -> csr_matrix:
-    """Stack unit-length dict vectors into a CSR matrix (one row each)."""
-    vocab: dict[str, int] = {}
+def to_matrix(vectors: Sequence[Mapping[Any, float]]) -> csr_matrix:
+    """Stack dict vectors (term → weight) into a CSR matrix, one row each."""
+    vocab: dict[Any, int] = {}
     indptr = [0]
     indices: list[int] = []
     data: list[float] = []
@@ -31,14 +30,7 @@ def to_matrix(vectors: Sequence[Vector]) -> csr_matrix:
 
 def feature_matrix(rows: Sequence[Iterable[Hashable]]) -> csr_matrix:
     """Return a binary matrix with one row per item and one column per distinct feature it has."""
-    vocab: dict[Hashable, int] = {}
-    indptr = [0]
-    indices: list[int] = []
-    for row in rows:
-        indices.extend({vocab.setdefault(f, len(vocab)) for f in row})
-        indptr.append(len(indices))
-    return csr_matrix((np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int64),
-                       np.asarray(indptr, dtype=np.int64)), shape=(len(rows), max(1, len(vocab))))
+    return to_matrix([dict.fromkeys(row, 1.0) for row in rows])
 
 
 def row_dots(matrix: csr_matrix, left: np.ndarray, right: np.ndarray, chunk: int = 100_000) -> np.ndarray:
@@ -47,7 +39,7 @@ def row_dots(matrix: csr_matrix, left: np.ndarray, right: np.ndarray, chunk: int
     for start in range(0, len(left), chunk):
         stop = start + chunk
         product = matrix[left[start:stop]].multiply(matrix[right[start:stop]])
-        out[start: start + len(left[start:stop])] = np.asarray(product.sum(axis=1)).ravel()
+        out[start:stop] = np.asarray(product.sum(axis=1)).ravel()
     return out
 
 
