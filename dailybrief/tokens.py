@@ -165,8 +165,11 @@ def signals(title: str, paragraphs: Iterable[str], extra_words: tuple[str, ...] 
     """Compute an article's signals from its title and its lead paragraphs (no places when `with_places` is false)."""
     lead = [strip_dateline(p) for p in list(paragraphs)[:3]]
     body = " ".join(lead)
-    in_title = place_counts(title, extra_words) if with_places else Counter()
-    counts = in_title + in_title + place_counts(body, extra_words) if with_places else Counter()
+    in_title: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
+    if with_places:
+        in_title = place_counts(title, extra_words)
+        counts = in_title + in_title + place_counts(body, extra_words)
     return Signals(
         places=frozenset(counts),
         main_places=frozenset(main_places(counts)),
