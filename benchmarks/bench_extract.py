@@ -1,4 +1,4 @@
-"""Extraction on one core: `dailybrief.extract.extract_article` versus bare `trafilatura.extract`.
+"""Extraction on one core: `dailybrief.extract.article.extract_article` versus bare `trafilatura.extract`.
 
 Run `python benchmarks/bench_extract.py --help`. Prints Markdown tables: throughput (median of
 several timed rounds after a warm-up, pinned to one CPU), memory (tracemalloc peak per page, and
@@ -27,7 +27,7 @@ import trafilatura
 from common import CpuMeter, code_version, machine, patch_extract_steps, peak_rss_mib, pin_cores, table, top_functions
 from pages import GeneratedPage, describe, generate_pages
 
-from dailybrief.extract import Page, extract_article
+from dailybrief.extract.article import Page, extract_article
 
 TARGET_RATIO = 1.5
 
@@ -100,7 +100,7 @@ def save_pages(folder: Path, pages: list[Page]) -> None:
 
 def child_main(mode: str, folder: Path) -> None:
     """Read (and decode) each saved page in turn, extracting it unless `mode` is baseline; print peak RSS."""
-    from dailybrief.encoding import decode_html
+    from dailybrief.extract.encoding import decode_html
 
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     for entry in manifest:

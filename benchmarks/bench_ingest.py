@@ -1,7 +1,7 @@
 """End-to-end ingest of generated pages from loopback HTTP servers: wall time, peak RSS, re-run cost.
 
 Run `python benchmarks/bench_ingest.py --help`. The pages are served by one
-`dailybrief.siteserver.SiteServer` per host (so each host has its own host:port and its own
+`dailybrief.demo.siteserver.SiteServer` per host (so each host has its own host:port and its own
 per-host limit; `--validators` swaps in a small server that sends ETag/Last-Modified and
 answers 304), all in one separate server process; each host has an RSS feed listing its
 pages. Each ingest runs in a fresh child process so its peak RSS is its own: run 1 on an
@@ -56,13 +56,13 @@ CATEGORIES = {
     "extraction: trafilatura (+ justext, courlan)": ("trafilatura/", "justext/", "courlan/"),
     "extraction: htmldate": ("htmldate/", "dateparser/", "dateutil/"),
     "extraction: charset detection": ("charset_normalizer/",),
-    "extraction: dailybrief extract/metadata/dates/encoding (+ their lxml calls)": (
-        "dailybrief/extract.py", "dailybrief/metadata.py", "dailybrief/dates.py", "dailybrief/encoding.py", "lxml/"),
-    "archive: SQLite, zlib, JSON (dailybrief/store.py)": ("dailybrief/store.py", "sqlite3/", "json/", "hashlib"),
-    "fetch: httpx, httpcore, h11, sockets (dailybrief/downloads.py)": (
-        "httpx/", "httpcore/", "h11/", "anyio/", "sniffio/", "dailybrief/downloads.py", "urllib/", "socket.py",
+    "extraction: dailybrief/extract (+ its lxml calls)": ("dailybrief/extract/", "lxml/"),
+    "archive: SQLite, zlib, JSON (dailybrief/store)": ("dailybrief/store/", "sqlite3/", "json/", "hashlib"),
+    "fetch: httpx, httpcore, h11, sockets (dailybrief/collect/downloads.py)": (
+        "httpx/", "httpcore/", "h11/", "anyio/", "sniffio/", "dailybrief/collect/downloads.py", "urllib/", "socket.py",
         "ssl.py", "idna/", "email/", "http/"),
-    "feed parsing: feedparser (dailybrief/feeds.py)": ("feedparser/", "sgmllib", "dailybrief/feeds.py", "xml/"),
+    "feed parsing: feedparser (dailybrief/collect/feeds.py)": (
+        "feedparser/", "sgmllib", "dailybrief/collect/feeds.py", "xml/"),
     "asyncio event loop, thread hand-off": ("asyncio/", "selectors.py", "threading.py", "concurrent/", "queue.py"),
     "dailybrief orchestration (ingest, sources, urls, models)": ("dailybrief/",),
 }
@@ -86,7 +86,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--top", type=int, default=25, help="functions listed from the profile (default 25)")
     parser.add_argument("--validators", action="store_true",
                         help="serve with ETag/Last-Modified and 304 answers (a small server of this script) "
-                             "instead of dailybrief.siteserver.SiteServer, which sends neither")
+                             "instead of dailybrief.demo.siteserver.SiteServer, which sends neither")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--host-names", help=argparse.SUPPRESS)
     parser.add_argument("--ingest", type=Path, help=argparse.SUPPRESS)
@@ -142,7 +142,7 @@ def validating_server(root: Path) -> tuple[ThreadingHTTPServer, str]:
 
 def serve_main(root: Path, hosts: list[str], validators: bool) -> None:
     """Serve `root` from one server per host; print {host: base URL}; stop when stdin closes."""
-    from dailybrief.siteserver import SiteServer
+    from dailybrief.demo.siteserver import SiteServer
 
     with ExitStack() as stack:
         bases = {}
@@ -201,22 +201,22 @@ ARCHIVE_METHODS = ("validators", "has_article", "unextracted_reason", "save_arti
 
 def instrument(meter: CpuMeter) -> list[str]:
     """Time extraction (and its steps), the archive's methods, the feed parser and the unchanged-body hash."""
-    from dailybrief.store import Archive
+    from dailybrief.store.archive import Archive
 
-    meter.patch("dailybrief.ingest", "extract_article", "extract_article")
+    meter.patch("dailybrief.collect.ingest", "extract_article", "extract_article")
     steps = patch_extract_steps(meter)
     for name in ARCHIVE_METHODS:
         meter.patch(Archive, name, f"Archive.{name}")
-    meter.patch("dailybrief.sources", "parse_feed", "parse_feed")
-    meter.patch("dailybrief.ingest", "body_hash", "body_hash")
+    meter.patch("dailybrief.collect.sources", "parse_feed", "parse_feed")
+    meter.patch("dailybrief.collect.ingest", "body_hash", "body_hash")
     return steps
 
 
 def ingest_main(config_path: Path, archive_path: Path, profile_out: Path | None) -> None:
     """Run one ingest in this process; print wall time, CPU split, peak RSS and outcomes as JSON."""
-    import dailybrief.ingest as ingest_module
+    import dailybrief.collect.ingest as ingest_module
     from dailybrief.config import parse_config
-    from dailybrief.store import Archive
+    from dailybrief.store.archive import Archive
 
     config = parse_config(json.loads(config_path.read_text(encoding="utf-8")))
     main_profile, threads, meter = cProfile.Profile(time.thread_time), ThreadProfiles(), CpuMeter()
@@ -369,7 +369,7 @@ def main() -> None:
         pages = generate_pages(args.pages, sites=sites, seed=args.seed)
         feeds = write_site(work / "site", pages)
         server_kind = ("a ThreadingHTTPServer per host sending ETag/Last-Modified (--validators)" if args.validators
-                       else "a dailybrief.siteserver.SiteServer per host (no ETag/Last-Modified)")
+                       else "a dailybrief.demo.siteserver.SiteServer per host (no ETag/Last-Modified)")
         print(f"# Ingest benchmark\n\n{describe(pages)} over {len(feeds)} hosts (one RSS feed each, "
               f"{args.pages // len(feeds)} items), served by {server_kind} in a separate process; ingest in its own "
               f"process; both pinned to CPUs {cores}; {machine()}; {code_version()}\n",

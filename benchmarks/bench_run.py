@@ -22,13 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_stories import ISSUE_DATE, load_archive, make_config
 
+from dailybrief.collect.ingest import ingest
 from dailybrief.config import Config, load_config
 from dailybrief.demo import demo_root, prepare
-from dailybrief.ingest import ingest
+from dailybrief.demo.siteserver import SiteServer
 from dailybrief.models import Fetch
 from dailybrief.pipeline import run_brief
-from dailybrief.siteserver import SiteServer
-from dailybrief.store import Archive
+from dailybrief.store.archive import Archive
 
 
 def fill_synthetic(db: Path, size: int, seed: int) -> None:

@@ -1,4 +1,4 @@
-"""Dedup + event clustering + ranking at archive scale: `dailybrief.stories.build_stories`.
+"""Dedup + event clustering + ranking at archive scale: `dailybrief.stories.build.build_stories`.
 
 Run `python benchmarks/bench_stories.py --help`. For each archive size (default 10k, 30k and
 100k articles) and each news window (default 7 and 60 days) a fresh child process loads a
@@ -767,23 +767,23 @@ def describe_archive(articles: Sequence[Article], truth: Truth) -> dict[str, Any
 # Functions timed by patching the module globals build_stories and find_reprints look them up in:
 # (module, name, label, called once per run). A name the code no longer has is skipped.
 STAGE_FUNCS = [
-    ("dailybrief.stories", "unique_pages", "unique_pages", True),
-    ("dailybrief.stories", "score_relevance", "relevance", True),
-    ("dailybrief.stories", "find_reprints", "find_reprints", True),
-    ("dailybrief.dedup", "core_texts", "reprints: core_texts", True),
-    ("dailybrief.dedup", "_same_text", "reprints: pair decisions", False),
-    ("dailybrief.dedup", "is_reprint_pair", "reprints: exact Jaccard", False),
-    ("dailybrief.dedup", "specifics", "reprints: specifics", False),
-    ("dailybrief.stories", "core_texts", "core_texts (stories)", True),
-    ("dailybrief.stories", "article_tokens", "tokens", False),
-    ("dailybrief.stories", "idf_table", "units: idf", True),
-    ("dailybrief.stories", "tfidf", "units: tfidf", False),
-    ("dailybrief.stories", "signals", "units: signals", False),
-    ("dailybrief.stories", "cluster_events", "cluster_events", True),
-    ("dailybrief.events", "candidate_pairs", "cluster: candidate pairs", True),
-    ("dailybrief.events", "pair_cosines", "cluster: pair cosines", True),
-    ("dailybrief.stories", "_thread_scores", "thread scores", True),
-    ("dailybrief.stories", "_story", "story assembly", False),
+    ("dailybrief.stories.build", "unique_pages", "unique_pages", True),
+    ("dailybrief.stories.build", "score_relevance", "relevance", True),
+    ("dailybrief.stories.build", "find_reprints", "find_reprints", True),
+    ("dailybrief.stories.reprints", "core_texts", "reprints: core_texts", True),
+    ("dailybrief.stories.reprints", "_same_text", "reprints: pair decisions", False),
+    ("dailybrief.stories.reprints", "is_reprint_pair", "reprints: exact Jaccard", False),
+    ("dailybrief.stories.reprints", "specifics", "reprints: specifics", False),
+    ("dailybrief.stories.build", "core_texts", "core_texts (stories)", True),
+    ("dailybrief.stories.build", "article_tokens", "tokens", False),
+    ("dailybrief.stories.build", "idf_table", "units: idf", True),
+    ("dailybrief.stories.build", "tfidf", "units: tfidf", False),
+    ("dailybrief.stories.build", "signals", "units: signals", False),
+    ("dailybrief.stories.build", "cluster_events", "cluster_events", True),
+    ("dailybrief.stories.events", "candidate_pairs", "cluster: candidate pairs", True),
+    ("dailybrief.stories.events", "pair_cosines", "cluster: pair cosines", True),
+    ("dailybrief.stories.build", "_thread_scores", "thread scores", True),
+    ("dailybrief.stories.build", "_story", "story assembly", False),
 ]
 UNIT_LABELS = ("units: idf", "units: tfidf", "units: signals")
 
@@ -923,7 +923,7 @@ def patch_stages(timer: StageTimer) -> list[str]:
         if hasattr(module, name):
             setattr(module, name, timer.wrap(label, getattr(module, name), once))
             patched.append(label)
-    dedup = importlib.import_module("dailybrief.dedup")
+    dedup = importlib.import_module("dailybrief.stories.reprints")
     if hasattr(dedup, "candidate_pairs"):
         setattr(dedup, "candidate_pairs",  # noqa: B010
                 timer.wrap_generator("reprints: MinHash + LSH", dedup.candidate_pairs, lsh=True))
@@ -939,7 +939,7 @@ def patch_stages(timer: StageTimer) -> list[str]:
 
 def oracle_reprints(truth: Truth) -> Callable[..., Any]:
     """Return a stand-in for find_reprints that groups the planted reprints with their originals."""
-    from dailybrief.dedup import ReprintGroup, pick_original
+    from dailybrief.stories.reprints import ReprintGroup, pick_original
 
     def find_reprints(articles: Sequence[Article], levels: dict[str, str], **_kw: Any) -> list[Any]:
         members: dict[str, list[Article]] = {}
@@ -1026,7 +1026,7 @@ def pairwise_pr(labels_true: Sequence[str], labels_pred: Sequence[Any]) -> tuple
 
 def quality(result: Any, truth: Truth, config: Config) -> dict[str, Any]:
     """Compare the stories with what was planted: reprints found, cluster precision/recall in the window."""
-    from dailybrief.select import in_window
+    from dailybrief.stories.select import in_window
 
     window = config.brief.window_days
     found: dict[str, str] = {}
@@ -1063,9 +1063,9 @@ def quality(result: Any, truth: Truth, config: Config) -> dict[str, Any]:
 
 def run_child(args: argparse.Namespace) -> dict[str, Any]:
     """Run build_stories once on one archive; return the measurements."""
-    from dailybrief import stories
-    from dailybrief.select import theme_words
-    from dailybrief.tokens import tokens
+    from dailybrief.stories import build as stories
+    from dailybrief.stories.select import theme_words
+    from dailybrief.text.tokens import tokens
 
     version = code_version()
     load_start = time.perf_counter()

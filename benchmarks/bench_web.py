@@ -34,14 +34,14 @@ sys.path.insert(0, str(HERE))
 from bench_stories import DEFAULT_SEED, ISSUE_DATE, load_archive, make_config  # noqa: E402
 from common import machine, table  # noqa: E402
 
-from dailybrief.compose import compose_brief  # noqa: E402
 from dailybrief.models import Article, Fetch  # noqa: E402
-from dailybrief.store import Archive  # noqa: E402
-from dailybrief.stories import RankedStory, story_id  # noqa: E402
+from dailybrief.store.archive import Archive  # noqa: E402
+from dailybrief.stories.build import RankedStory, story_id  # noqa: E402
 from dailybrief.web.app import create_app  # noqa: E402
 from dailybrief.web.deps import WebSettings  # noqa: E402
 from dailybrief.web.record import record_run  # noqa: E402
 from dailybrief.web.serve import add_user  # noqa: E402
+from dailybrief.write.compose import compose_brief  # noqa: E402
 
 TARGET_MS = 200.0
 

@@ -18,21 +18,21 @@ from typing import Any
 # Steps of extract_article a CpuMeter can time: (module whose global the caller looks up, name, label).
 # A step missing from the module (the code changed) is skipped.
 EXTRACT_STEPS = [
-    ("dailybrief.extract", "decode_html", "decode_html (charset)"),
-    ("dailybrief.extract", "parse_html", "parse_html (lxml parse; 3 per page)"),
-    ("dailybrief.extract", "meta_tags", "meta_tags"),
-    ("dailybrief.extract", "visible_text", "visible_text"),
-    ("dailybrief.extract", "find_title", "find_title"),
-    ("dailybrief.extract", "_unwrap_layout_tables", "_unwrap_layout_tables"),
-    ("dailybrief.extract", "_drop_furniture_blocks", "_drop_furniture_blocks"),
-    ("dailybrief.extract", "_main_text", "_main_text → trafilatura.extract"),
-    ("dailybrief.extract", "clean_body", "clean_body"),
-    ("dailybrief.extract", "strip_leading_furniture", "strip_leading_furniture"),
-    ("dailybrief.extract", "detect_language", "detect_language"),
-    ("dailybrief.extract", "find_published", "find_published"),
-    ("dailybrief.dates", "htmldate_guess", "  of which htmldate.find_date"),
-    ("dailybrief.extract", "find_publisher", "find_publisher"),
-    ("dailybrief.extract", "find_origin", "find_origin"),
+    ("dailybrief.extract.article", "decode_html", "decode_html (charset)"),
+    ("dailybrief.extract.article", "parse_html", "parse_html (lxml parse; 3 per page)"),
+    ("dailybrief.extract.article", "meta_tags", "meta_tags"),
+    ("dailybrief.extract.article", "visible_text", "visible_text"),
+    ("dailybrief.extract.article", "find_title", "find_title"),
+    ("dailybrief.extract.article", "_unwrap_layout_tables", "_unwrap_layout_tables"),
+    ("dailybrief.extract.article", "_drop_furniture_blocks", "_drop_furniture_blocks"),
+    ("dailybrief.extract.article", "_main_text", "_main_text → trafilatura.extract"),
+    ("dailybrief.extract.article", "clean_body", "clean_body"),
+    ("dailybrief.extract.article", "strip_leading_furniture", "strip_leading_furniture"),
+    ("dailybrief.extract.article", "detect_language", "detect_language"),
+    ("dailybrief.extract.article", "find_published", "find_published"),
+    ("dailybrief.extract.dates", "htmldate_guess", "  of which htmldate.find_date"),
+    ("dailybrief.extract.article", "find_publisher", "find_publisher"),
+    ("dailybrief.extract.article", "find_origin", "find_origin"),
 ]
 
 
@@ -117,7 +117,7 @@ def machine() -> str:
 def code_version() -> str:
     """Return which dailybrief code is measured: git HEAD, and a hash of dailybrief/*.py when they differ from it."""
     package = Path(__file__).resolve().parent.parent / "dailybrief"
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(package.glob("*.py")))).hexdigest()[:10]
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(package.rglob("*.py")))).hexdigest()[:10]
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=package, capture_output=True, text=True,
                               check=True).stdout.strip()

@@ -10,19 +10,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from dailybrief.briefjson import brief_to_json
-from dailybrief.compose import compose_brief
+from dailybrief.collect.ingest import IngestReport, Progress, ingest
 from dailybrief.config import Config
-from dailybrief.ingest import IngestReport, Progress, ingest
 from dailybrief.models import Brief
-from dailybrief.pdf import render_pdf
-from dailybrief.render import render_html, render_markdown
-from dailybrief.store import Archive
-from dailybrief.stories import StoriesResult, build_stories
-from dailybrief.verify import Verdict
+from dailybrief.plugins.manager import plugin_manager
+from dailybrief.render.briefjson import brief_to_json
+from dailybrief.render.documents import render_html, render_markdown
+from dailybrief.render.pdf import render_pdf
+from dailybrief.store.archive import Archive
+from dailybrief.stories.build import StoriesResult, build_stories
+from dailybrief.verify.verifier import Verdict
+from dailybrief.write.compose import compose_brief
 
 if TYPE_CHECKING:
-    from dailybrief.llmwriter import LLMReport
+    from dailybrief.write.llm.writer import LLMReport
 
 
 class OutputError(Exception):
@@ -137,7 +138,7 @@ def run_brief(config: Config, archive: Archive, issue_date: dt.date, out: Path, 
               *, collect: bool = True, writer: Literal["extractive", "llm"] = "extractive") -> BriefRun:
     """Run the whole pipeline and write brief.json, stories.json, brief.md, brief.html and brief.pdf.
 
-    `writer="llm"` writes the prose with the [llm] model (dailybrief.llmwriter), extractive where it cannot.
+    `writer="llm"` writes the prose with the [llm] model (dailybrief.write.llm.writer), extractive where it cannot.
     """
     report = ingest(config, archive, issue_date, progress) if collect else None
     progress("ranking stories")
@@ -148,7 +149,7 @@ def run_brief(config: Config, archive: Archive, issue_date: dt.date, out: Path, 
     progress("writing and verifying the brief")
     llm_report: LLMReport | None = None
     if writer == "llm":
-        from dailybrief.llmwriter import write_brief  # noqa: PLC0415 - only when the LLM writer runs
+        from dailybrief.write.llm.writer import write_brief  # noqa: PLC0415 - only when the LLM writer runs
 
         brief, verdicts, llm_report = write_brief(result.stories, config, issue_date, archive, progress)
     else:
@@ -168,9 +169,9 @@ def run_brief(config: Config, archive: Archive, issue_date: dt.date, out: Path, 
     archive.save_stories(issue_date, [{**s.to_json(), "doc_titles": s.doc_titles, "numbers": s.numbers}
                                       for s in result.stories])
     archive.save_verdicts(issue_date, [(v.where, v.text, v.status, list(v.missing)) for v in verdicts])
-    from dailybrief.web.record import record_run  # noqa: PLC0415 - the editor app lists each run's brief by date
-
-    record_run(archive, config, brief, result.stories, llm_report.record() if llm_report else None)
+    plugin_manager().hook.dailybrief_brief_written(archive=archive, config=config, brief=brief,
+                                                  stories=result.stories,
+                                                  llm=llm_report.record() if llm_report else None)
     return BriefRun(ingest=report, stories=result, brief=brief, verdicts=verdicts, files=files,
                     missing_glyphs=missing, llm=llm_report)
 

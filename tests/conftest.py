@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from faulty_server import FaultyServer
 
-from dailybrief.store import Archive
+from dailybrief.store.archive import Archive
 
 if TYPE_CHECKING:  # the web app's imports load only for the tests that use these fixtures
     from webfixtures import Built, LiveApp

@@ -16,15 +16,15 @@ from typing import Any
 
 from storyfixtures import ISSUE, config_data, day_articles, fetch_for
 
-from dailybrief.claims import missing_claims
-from dailybrief.compose import article_evidence
 from dailybrief.config import Config, parse_config
-from dailybrief.llm import ChatClient, read_api_key
-from dailybrief.llmcache import ArchiveCache
-from dailybrief.llmwriter import LLMReport, write_brief
 from dailybrief.models import Article, Brief, Sentence
-from dailybrief.store import Archive
-from dailybrief.stories import RankedStory, build_stories
+from dailybrief.store.archive import Archive
+from dailybrief.stories.build import RankedStory, build_stories
+from dailybrief.verify.claims import missing_claims
+from dailybrief.write.compose import article_evidence
+from dailybrief.write.llm.cache import ArchiveCache
+from dailybrief.write.llm.client import ChatClient, read_api_key
+from dailybrief.write.llm.writer import LLMReport, write_brief
 
 
 def llm_config(url: str, **llm: Any) -> Config:

@@ -24,17 +24,26 @@ from typing import Any
 import pytest
 from storyfixtures import art, fetch_for
 
-from dailybrief.briefjson import brief_from_json, brief_to_json
-from dailybrief.claims import Evidence, claims, dates, doc_titles, fold, missing_claims, number_values, quoted_terms
-from dailybrief.compose import _source_sentence, article_evidence, compose_brief
 from dailybrief.config import Config, parse_config
 from dailybrief.models import Article, Brief, Reference, Section, Sentence
-from dailybrief.pdf import MISSING_MARK, render_pdf
 from dailybrief.pipeline import BriefRun, NoNewsError, OutputError, run_brief
-from dailybrief.render import render_html, render_markdown, section_title
-from dailybrief.store import Archive
-from dailybrief.stories import build_stories
-from dailybrief.verify import Verdict, verify_brief
+from dailybrief.render.briefjson import brief_from_json, brief_to_json
+from dailybrief.render.documents import render_html, render_markdown, section_title
+from dailybrief.render.pdf import MISSING_MARK, render_pdf
+from dailybrief.store.archive import Archive
+from dailybrief.stories.build import build_stories
+from dailybrief.verify.claims import (
+    Evidence,
+    claims,
+    dates,
+    doc_titles,
+    fold,
+    missing_claims,
+    number_values,
+    quoted_terms,
+)
+from dailybrief.verify.verifier import Verdict, verify_brief
+from dailybrief.write.compose import _source_sentence, article_evidence, compose_brief
 
 DAILYBRIEF = Path(sys.executable).parent / "dailybrief"
 SHARED = Path(__file__).resolve().parents[2] / "shared"

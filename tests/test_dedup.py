@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 from storyfixtures import art, day
 
-from dailybrief.dedup import find_reprints
 from dailybrief.models import Article
+from dailybrief.stories.reprints import find_reprints
 
 BODY = (
     "国家数据局日前印发《关于加快公共数据资源开发利用的实施意见》，提出到2027年底，公共数据资源开发利用制度规则基本健全，"
@@ -77,7 +77,7 @@ def test_an_excerpting_reprint_is_found_among_a_busy_publishers_week():
 
 
 def test_the_signature_filter_never_drops_a_pair_the_exact_check_accepts():
-    from dailybrief.dedup import NUM_PERM, PairFilter, _same_text, body_key, minhash
+    from dailybrief.stories.reprints import NUM_PERM, PairFilter, _same_text, body_key, minhash
 
     texts = ["\n".join(BODY), "【转载】" + "\n".join(BODY), "\n".join(BODY[:2]), BODY[0], "\n".join(BODY[1:]),
              "\n".join(BODY) + "编者按：本文转自国家数据局网站，内容有删节。",

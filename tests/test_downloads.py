@@ -27,8 +27,8 @@ from faulty_server import (
     slow,
 )
 
+from dailybrief.collect.downloads import Fetcher, Validators
 from dailybrief.config import CollectSettings
-from dailybrief.downloads import Fetcher, Validators
 from dailybrief.models import Fetch
 
 HTML = "<html><head><title>测试页面</title></head><body><p>正文内容。</p></body></html>"

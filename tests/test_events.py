@@ -8,12 +8,12 @@ import numpy as np
 import storyfixtures as fx
 from scipy.sparse import csr_matrix
 
-from dailybrief.dedup import ReprintGroup
-from dailybrief.events import ClusterSettings, Unit, candidate_pairs, cluster_events
 from dailybrief.models import Article
-from dailybrief.select import article_tokens, idf_table, tfidf
-from dailybrief.tokens import signals
-from dailybrief.vectors import without_common_terms
+from dailybrief.stories.events import ClusterSettings, Unit, candidate_pairs, cluster_events
+from dailybrief.stories.reprints import ReprintGroup
+from dailybrief.stories.select import article_tokens, idf_table, tfidf
+from dailybrief.text.tokens import signals
+from dailybrief.text.vectors import without_common_terms
 
 WORDS = ("算力", "数据要素")
 
@@ -93,7 +93,7 @@ def test_thread_terms_in_more_than_a_thousand_rows_are_dropped_on_a_large_archiv
 def test_the_stage_leaves_the_garbage_collector_as_it_found_it() -> None:
     import gc
 
-    from dailybrief.stories import build_stories
+    from dailybrief.stories.build import build_stories
 
     articles = [fx.policy_original(), fx.city_report()]
     assert gc.isenabled()

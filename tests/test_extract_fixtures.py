@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from dailybrief.extract import Page, extract_article
+from dailybrief.extract.article import Page, extract_article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 _EXPECT_HTML = re.compile(rb"\A\s*<!--\s*expect:\s*(\{.*?\})\s*-->[ \t]*\r?\n?", re.DOTALL)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dailybrief.feeds import FeedError, entry_date, parse_feed
+from dailybrief.collect.feeds import FeedError, entry_date, parse_feed
 
 FEED_URL = "http://www.example.gov.cn/feeds/news.xml"
 

@@ -34,10 +34,10 @@ from faulty_server import (
     slow,
 )
 
+from dailybrief.collect.ingest import IngestReport, ingest
 from dailybrief.config import Config, parse_config
-from dailybrief.ingest import IngestReport, ingest
 from dailybrief.models import SourceHealth
-from dailybrief.store import Archive
+from dailybrief.store.archive import Archive
 
 ISSUE = dt.date(2026, 6, 15)
 DAILYBRIEF = Path(sys.executable).parent / "dailybrief"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dailybrief.listpages import ListPage, parse_list_page
-from dailybrief.urls import canonical_url
+from dailybrief.collect.listpages import ListPage, parse_list_page
+from dailybrief.collect.urls import canonical_url
 
 LIST_URL = "http://www.example-prov.gov.cn/zwgk/tzgg/index.html"
 

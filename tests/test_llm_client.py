@@ -20,7 +20,9 @@ from llmfixtures import closed_port
 from storyfixtures import config_data
 
 from dailybrief.config import ConfigError, LLMSettings, parse_config
-from dailybrief.llm import (
+from dailybrief.store.archive import Archive
+from dailybrief.write.llm.cache import ArchiveCache
+from dailybrief.write.llm.client import (
     BudgetExhausted,
     ChatClient,
     Completion,
@@ -30,9 +32,7 @@ from dailybrief.llm import (
     read_api_key,
     with_llm,
 )
-from dailybrief.llmcache import ArchiveCache
-from dailybrief.llmparse import Invalid, SectionOut, extract_json, is_chinese, strip_reasoning, validate
-from dailybrief.store import Archive
+from dailybrief.write.llm.parse import Invalid, SectionOut, extract_json, is_chinese, strip_reasoning, validate
 
 T = TypeVar("T")
 CHAT = [{"role": "system", "content": "你是编辑。"},

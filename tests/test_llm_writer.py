@@ -28,11 +28,11 @@ from llmfixtures import (
 )
 from storyfixtures import ISSUE
 
-from dailybrief.briefjson import brief_to_json
-from dailybrief.compose import compose_brief
-from dailybrief.llm import ChatClient
-from dailybrief.llmwriter import write_brief
-from dailybrief.store import Archive
+from dailybrief.render.briefjson import brief_to_json
+from dailybrief.store.archive import Archive
+from dailybrief.write.compose import compose_brief
+from dailybrief.write.llm.client import ChatClient
+from dailybrief.write.llm.writer import write_brief
 
 STATUSES = {"generated", "repaired", "extractive"}
 
@@ -428,7 +428,7 @@ def test_statuses_are_only_generated_repaired_or_extractive():
 
 
 def test_an_unexpected_error_handling_one_answer_falls_back_and_the_brief_is_still_written(monkeypatch):
-    import dailybrief.llmwriter as llmwriter
+    import dailybrief.write.llm.writer as llmwriter
 
     real = llmwriter.fact_floor
     seen: list[str] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from dailybrief.progressbar import TerminalProgress
+from dailybrief.cli.progress import TerminalProgress
 
 
 class FakeTerminal(io.StringIO):
@@ -48,7 +48,7 @@ def test_ingest_reports_every_listed_page_to_the_bar(faulty_server, tmp_archive)
     urls = [faulty_server.url(f"/a{n}.html") for n in range(3)]
     faulty_server["/one.xml"] = feed(urls)
     faulty_server["/two.xml"] = feed(urls[:1])  # the same page in a second feed is counted once per listing
-    from dailybrief.ingest import ingest
+    from dailybrief.collect.ingest import ingest
 
     sources = [feed_source("甲", faulty_server.url("/one.xml")), feed_source("乙", faulty_server.url("/two.xml"))]
     ingest(make_config(sources), tmp_archive, None, Recorder())

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dailybrief.models import Article, Fetch, SourceHealth, content_id
-from dailybrief.store import MIGRATIONS, Archive, ArchiveError
+from dailybrief.store.archive import MIGRATIONS, Archive, ArchiveError
 
 
 def make_fetch(url: str, body: bytes, etag: str | None = None) -> Fetch:

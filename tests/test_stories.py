@@ -19,11 +19,11 @@ import pytest
 import storyfixtures as fx
 
 from dailybrief.config import Config
-from dailybrief.dedup import find_reprints
 from dailybrief.models import Article
 from dailybrief.pipeline import run_stories
-from dailybrief.store import Archive
-from dailybrief.stories import RankedStory, StoriesResult, build_stories
+from dailybrief.store.archive import Archive
+from dailybrief.stories.build import RankedStory, StoriesResult, build_stories
+from dailybrief.stories.reprints import find_reprints
 
 LEVELS = dict(fx.SOURCES)
 DAILYBRIEF = Path(sys.executable).parent / "dailybrief"

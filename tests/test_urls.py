@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dailybrief.urls import canonical_url, host_of, resolve_link
+from dailybrief.collect.urls import canonical_url, host_of, resolve_link
 
 
 @pytest.mark.parametrize(("raw", "canonical"), [

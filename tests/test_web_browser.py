@@ -17,7 +17,7 @@ import pytest
 from webfixtures import USERS, current, numbered_sentence, wrong_value
 
 from dailybrief.config import load_config
-from dailybrief.store import Archive
+from dailybrief.store.archive import Archive
 from dailybrief.web.editing import slot_map
 
 CHROMIUM = Path("/usr/bin/chromium")

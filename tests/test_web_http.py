@@ -22,9 +22,9 @@ from webfixtures import USERS, Built, csrf_of, current, live_app, login, numbere
 from dailybrief.config import load_config
 from dailybrief.models import Fetch
 from dailybrief.pipeline import run_brief
-from dailybrief.store import Archive
+from dailybrief.store.archive import Archive
 from dailybrief.web.editing import slot_map, slots
-from dailybrief.webstore import Counts, WebStore
+from dailybrief.web.store import Counts, WebStore
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -16,8 +16,7 @@ from click.testing import CliRunner
 from storyfixtures import art, fetch_for
 
 from dailybrief.cli import cli
-from dailybrief.compose import article_evidence
-from dailybrief.store import MIGRATIONS, Archive
+from dailybrief.store.archive import MIGRATIONS, Archive
 from dailybrief.web.charts import build_chart, count_by_day
 from dailybrief.web.editing import (
     EditError,
@@ -33,9 +32,10 @@ from dailybrief.web.editing import (
 from dailybrief.web.evidence import claim_spans, missing_label, passages, sentence_segments
 from dailybrief.web.search import match_expression, refresh_index, search, search_tokens, snippet
 from dailybrief.web.serve import is_loopback
-from dailybrief.webstore import WebStore
+from dailybrief.web.store import WEB_MIGRATIONS, WebStore
+from dailybrief.write.compose import article_evidence
 
-from dailybrief.claims import claims  # isort: skip
+from dailybrief.verify.claims import claims  # isort: skip
 
 DATA_DOC = "数据要素行动方案"
 A_URL, B_URL, C_URL, D_URL, OLD_URL = (f"https://example.gov.cn/{n}.html" for n in "abcdo")
@@ -259,6 +259,8 @@ def test_serve_binds_loopback_by_default_and_user_add_hashes_the_password(tmp_pa
         stored = WebStore(archive).password_hash("carol")
         assert WebStore(archive).users() == ["carol"]
     assert stored and stored.startswith("$argon2id$") and "another-secret" not in stored
-    assert {"0006_briefs", "0007_users", "0008_search"} <= {name for name, _sql in MIGRATIONS}
+    with Archive(db) as archive:
+        applied = {r[0] for r in archive.db.execute("SELECT name FROM migrations")}
+    assert {name for name, _sql in [*MIGRATIONS, *WEB_MIGRATIONS]} == applied
     missing = runner.invoke(cli, ["serve", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code != 0 and "no such archive" in missing.output

@@ -20,20 +20,20 @@ from typing import Any
 import httpx
 import uvicorn
 
-from dailybrief.compose import article_evidence
+from dailybrief.collect.ingest import ingest
 from dailybrief.config import load_config
 from dailybrief.demo import demo_root, prepare
-from dailybrief.extract import Page, extract_article
-from dailybrief.ingest import ingest
+from dailybrief.demo.siteserver import SiteServer
+from dailybrief.extract.article import Page, extract_article
 from dailybrief.models import Fetch
 from dailybrief.pipeline import run_brief
-from dailybrief.siteserver import SiteServer
-from dailybrief.store import Archive
+from dailybrief.store.archive import Archive
 from dailybrief.web.app import create_app
 from dailybrief.web.deps import WebSettings
 from dailybrief.web.editing import slot_map, slots
 from dailybrief.web.serve import add_user
-from dailybrief.webstore import WebStore
+from dailybrief.web.store import WebStore
+from dailybrief.write.compose import article_evidence
 
 FIXTURE = Path(__file__).parent / "fixtures" / "web" / "scripted-page.html"
 SCRIPTED_PATH = "/www.lowalt-news.cn/xss/t20261119_0001.html"

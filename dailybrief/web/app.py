@@ -20,11 +20,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dailybrief.store import Archive
+from dailybrief.store.archive import Archive
 from dailybrief.web import routes_archive, routes_auth, routes_briefs, routes_edit, routes_stories
 from dailybrief.web.deps import HERE, LoginRequired, WebSettings, render
+from dailybrief.web.store import WebStore
 from dailybrief.web.throttle import LoginThrottle
-from dailybrief.webstore import WebStore
 
 SESSION_DAYS = 7
 SECURITY_HEADERS = [

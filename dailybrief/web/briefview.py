@@ -7,12 +7,12 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from dailybrief.claims import claims
-from dailybrief.compose import article_evidence
 from dailybrief.models import Article, Sentence
-from dailybrief.verify import check_sentence
+from dailybrief.verify.claims import claims
+from dailybrief.verify.verifier import check_sentence
 from dailybrief.web.editing import Checked, Data, slot_map, verify_data
-from dailybrief.webstore import BriefRow, Conflict, Counts, Revision, WebStore
+from dailybrief.web.store import BriefRow, Conflict, Counts, Revision, WebStore
+from dailybrief.write.compose import article_evidence
 
 
 def load(store: WebStore, brief_id: int, number: int | None = None) -> tuple[BriefRow, Revision]:

@@ -16,11 +16,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from dailybrief.render import chinese_date, chinese_number, reference_line, section_title
-from dailybrief.store import Archive
+from dailybrief.render.documents import chinese_date, chinese_number, reference_line, section_title
+from dailybrief.store.archive import Archive
 from dailybrief.web.editing import describe, section_key
 from dailybrief.web.evidence import missing_label
-from dailybrief.webstore import WebStore
+from dailybrief.web.store import WebStore
 
 HERE = Path(__file__).parent
 STATUS_NAMES = {"draft": "草稿", "approved": "已批准", "published": "已发布"}

@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dailybrief.claims import Evidence, claims
 from dailybrief.models import Sentence
-from dailybrief.render import chinese_number
-from dailybrief.verify import check_sentence
+from dailybrief.render.documents import chinese_number
+from dailybrief.verify.claims import Evidence, claims
+from dailybrief.verify.verifier import check_sentence
 
 Data = dict[str, Any]
 

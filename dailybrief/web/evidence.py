@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from dailybrief.claims import Claims, Evidence, claims, dates, fold, number_values, split_claims
 from dailybrief.models import Article
+from dailybrief.verify.claims import Claims, Evidence, claims, dates, fold, number_values, split_claims
 
 Segment = tuple[str, str]
 

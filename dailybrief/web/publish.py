@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dailybrief.briefjson import brief_from_json, brief_to_json
 from dailybrief.models import Verification
-from dailybrief.pdf import render_pdf
 from dailybrief.pipeline import write_outputs
-from dailybrief.render import render_html, render_markdown
+from dailybrief.render.briefjson import brief_from_json, brief_to_json
+from dailybrief.render.documents import render_html, render_markdown
+from dailybrief.render.pdf import render_pdf
 from dailybrief.web.editing import Checked, Data, section_key
 
 FILES = {"brief.pdf": "application/pdf", "brief.html": "text/html; charset=utf-8",

@@ -11,15 +11,15 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dailybrief.briefjson import brief_to_json
-from dailybrief.claims import Evidence
-from dailybrief.compose import article_evidence
 from dailybrief.config import Config
 from dailybrief.models import Article, Brief
-from dailybrief.store import Archive
-from dailybrief.stories import RankedStory
+from dailybrief.render.briefjson import brief_to_json
+from dailybrief.store.archive import Archive
+from dailybrief.stories.build import RankedStory
+from dailybrief.verify.claims import Evidence
 from dailybrief.web.editing import Data, verify_data
-from dailybrief.webstore import Counts, WebStore
+from dailybrief.web.store import Counts, WebStore
+from dailybrief.write.compose import article_evidence
 
 PIPELINE_AUTHOR = "流水线"
 

@@ -9,12 +9,12 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from dailybrief.collect.health import STALE_AFTER_DAYS
 from dailybrief.config import ConfigError, parse_config
-from dailybrief.health import STALE_AFTER_DAYS
 from dailybrief.web.charts import build_chart
 from dailybrief.web.deps import open_store, render, require_reader
 from dailybrief.web.search import MAX_QUERY, search
-from dailybrief.webstore import WebStore
+from dailybrief.web.store import WebStore
 
 router = APIRouter()
 HEALTH_RUNS = 10

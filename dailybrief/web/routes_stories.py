@@ -10,14 +10,14 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 
-from dailybrief.briefjson import brief_to_json
-from dailybrief.compose import compose_brief
 from dailybrief.config import ConfigError, parse_config
-from dailybrief.stories import RankedStory
+from dailybrief.render.briefjson import brief_to_json
+from dailybrief.stories.build import RankedStory
 from dailybrief.web.briefview import draft_at, load, save_verified
 from dailybrief.web.deps import flash, open_store, redirect, render, require_reader, require_writer
 from dailybrief.web.editing import Data, EditError, add_section, drop_section, section_key
-from dailybrief.webstore import BriefRow, WebStore
+from dailybrief.web.store import BriefRow, WebStore
+from dailybrief.write.compose import compose_brief
 
 router = APIRouter()
 _CONFLICT = "简报刚被他人修改，请刷新后再试"

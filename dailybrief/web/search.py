@@ -13,10 +13,10 @@ from functools import cache
 
 import rjieba
 
-from dailybrief.tokens import AGENCY_WORDS, normalise
+from dailybrief.text.tokens import AGENCY_WORDS, normalise
 from dailybrief.web.editing import slots
 from dailybrief.web.evidence import Segment
-from dailybrief.webstore import WebStore
+from dailybrief.web.store import WebStore
 
 _WORD = re.compile(r"\w", re.UNICODE)
 MAX_QUERY = 200

@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from dailybrief.store import Archive
-from dailybrief.webstore import WebStore
+from dailybrief.store.archive import Archive
+from dailybrief.web.store import WebStore
 
 USER_NAME = re.compile(r"^[^\s/\\]{1,64}$")
 MIN_PASSWORD = 8

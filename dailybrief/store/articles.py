@@ -1,0 +1,141 @@
+"""Articles, their raw fetches (zlib), the validators of conditional GET and the pages that hold no article.
+
+Each page is written in one transaction (fetch, article and validators together), so a
+process killed at any moment leaves the archive consistent, and the next run completes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import zlib
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from dailybrief.models import Article, Fetch
+from dailybrief.store.base import Tables
+from dailybrief.store.schema import body_hash, now
+
+Outcome = Literal["new", "updated", "unchanged"]
+
+
+@dataclass(frozen=True)
+class StoredValidators:
+    """Validators and the body hash remembered for a URL."""
+
+    etag: str | None
+    last_modified: str | None
+    body_sha: str
+
+
+class ArticleTables(Tables):
+    """Tables fetches, articles, validators and unextracted."""
+
+    def validators(self, url: str) -> StoredValidators | None:
+        """Return what we remember of a URL whose article (or non-article) is stored."""
+        row = self.db.execute("SELECT etag, last_modified, body_sha FROM validators WHERE url = ?", (url,)).fetchone()
+        return StoredValidators(*row) if row else None
+
+    def _store_fetch(self, db: sqlite3.Connection, fetch: Fetch, sha: str) -> int:
+        """Insert a raw fetch once per (url, body); return its row id."""
+        db.execute(
+            "INSERT OR IGNORE INTO fetches (url, final_url, status, headers, body, body_sha, size, fetched_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (fetch.url, fetch.final_url, fetch.status, json.dumps(fetch.headers, ensure_ascii=False),
+             zlib.compress(fetch.body, 6), sha, len(fetch.body), fetch.fetched_at.isoformat(timespec="seconds")),
+        )
+        row = db.execute("SELECT id FROM fetches WHERE url = ? AND body_sha = ?", (fetch.url, sha)).fetchone()
+        return int(row[0])
+
+    def _remember(self, db: sqlite3.Connection, fetch: Fetch, sha: str) -> None:
+        """Remember validators for the next conditional GET."""
+        db.execute(
+            "INSERT INTO validators VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
+            " etag = excluded.etag, last_modified = excluded.last_modified, body_sha = excluded.body_sha,"
+            " checked_at = excluded.checked_at",
+            (fetch.url, fetch.headers.get("etag"), fetch.headers.get("last-modified"), sha, now()),
+        )
+
+    def save_article(self, fetch: Fetch, article: Article, feed_date: dt.date | None = None) -> Outcome:
+        """Store a page's fetch and article together; say whether the article is new, updated or unchanged."""
+        sha = body_hash(fetch.body)
+        with self.transaction() as db:
+            fetch_id = self._store_fetch(db, fetch, sha)
+            published = article.published.isoformat() if article.published else None
+            old = db.execute("SELECT id, published, origin, publisher FROM articles WHERE url = ?",
+                             (article.url,)).fetchone()
+            same = old is not None and tuple(old) == (article.id, published, article.origin, article.publisher)
+            outcome: Outcome = "new" if old is None else ("unchanged" if same else "updated")
+            if outcome != "unchanged":
+                stamp = now()
+                db.execute(
+                    "INSERT INTO articles (id, url, source, title, published, feed_date, publisher, origin, text,"
+                    " paragraphs, lang, fetch_id, first_seen, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT(url) DO UPDATE SET id = excluded.id, source = excluded.source,"
+                    " title = excluded.title, published = excluded.published, feed_date = excluded.feed_date,"
+                    " publisher = excluded.publisher, origin = excluded.origin, text = excluded.text,"
+                    " paragraphs = excluded.paragraphs, lang = excluded.lang, fetch_id = excluded.fetch_id,"
+                    " updated_at = excluded.updated_at",
+                    (article.id, article.url, article.source, article.title, published,
+                     feed_date.isoformat() if feed_date else None, article.publisher, article.origin,
+                     article.text, json.dumps(list(article.paragraphs), ensure_ascii=False), article.lang,
+                     fetch_id, stamp, stamp),
+                )
+            db.execute("DELETE FROM unextracted WHERE url = ?", (article.url,))
+            self._remember(db, fetch, sha)
+        return outcome
+
+    def save_unextracted(self, fetch: Fetch, reason: str) -> None:
+        """Store a fetch that holds no article (a PDF, an empty page) with the reason."""
+        sha = body_hash(fetch.body)
+        with self.transaction() as db:
+            fetch_id = self._store_fetch(db, fetch, sha)
+            db.execute("INSERT INTO unextracted VALUES (?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
+                       " fetch_id = excluded.fetch_id, reason = excluded.reason, checked_at = excluded.checked_at",
+                       (fetch.url, fetch_id, reason, now()))
+            self._remember(db, fetch, sha)
+
+    def has_article(self, url: str) -> bool:
+        """Say whether an article is stored for the URL."""
+        return self.db.execute("SELECT 1 FROM articles WHERE url = ?", (url,)).fetchone() is not None
+
+    def unextracted_reason(self, url: str) -> str | None:
+        """Return why a stored URL holds no article, if it is one of those."""
+        row = self.db.execute("SELECT reason FROM unextracted WHERE url = ?", (url,)).fetchone()
+        return str(row[0]) if row else None
+
+    def latest_body(self, url: str) -> tuple[bytes, dict[str, str]] | None:
+        """Return the newest raw body and headers stored for a URL."""
+        row = self.db.execute("SELECT body, headers FROM fetches WHERE url = ? ORDER BY id DESC LIMIT 1",
+                              (url,)).fetchone()
+        return (zlib.decompress(row[0]), json.loads(row[1])) if row else None
+
+    def articles(self, since: dt.date | None = None, until: dt.date | None = None) -> list[Article]:
+        """Return stored articles: all, or those published in [since, until] (undated ones too with `until` only)."""
+        if since or until:
+            where = "WHERE published BETWEEN ? AND ?"
+            args: list[Any] = [(since or dt.date.min).isoformat(), (until or dt.date.max).isoformat()]
+            if not since:
+                where = "WHERE published IS NULL OR published <= ?"
+                args = [(until or dt.date.max).isoformat()]
+            return self._articles_where(where, args)
+        return self._articles_where("", [])
+
+    def _articles_where(self, where: str, args: list[Any]) -> list[Article]:
+        """Return the articles matching a WHERE clause (a literal written in this module)."""
+        sql = "SELECT id, url, source, title, published, publisher, origin, text, paragraphs, lang FROM articles "
+        rows = self.db.execute(sql + where + " ORDER BY published, url", args).fetchall()
+        return [Article(id=r[0], url=r[1], source=r[2], title=r[3],
+                        published=dt.date.fromisoformat(r[4]) if r[4] else None, publisher=r[5], origin=r[6],
+                        text=r[7], paragraphs=tuple(json.loads(r[8])), lang=r[9]) for r in rows]
+
+    def article_by_url(self, url: str) -> Article | None:
+        """Return the stored article for a URL."""
+        found = self._articles_where("WHERE url = ?", [url])
+        return found[0] if found else None
+
+    def newest_article(self, source: str) -> dt.date | None:
+        """Return the publication date of a source's newest stored article."""
+        row = self.db.execute("SELECT MAX(published) FROM articles WHERE source = ?", (source,)).fetchone()
+        return dt.date.fromisoformat(row[0]) if row and row[0] else None

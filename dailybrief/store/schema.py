@@ -1,0 +1,158 @@
+"""The archive's schema: append-only named migrations, applied in order, each once.
+
+The core tables live here. Other packages that keep tables in the same file (the editor
+app's `dailybrief.web.store`) pass their own list to `Archive.migrate`; every list shares the
+one `migrations` table, so an archive has one history. Names are numbered across all lists
+(the web app's are 0006–0008) and never reused; a new migration gets the next free number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+
+Migration = tuple[str, str]
+
+MIGRATIONS: list[Migration] = [
+    ("0001_initial", """
+        CREATE TABLE fetches (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            final_url TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            headers TEXT NOT NULL,
+            body BLOB NOT NULL,
+            body_sha TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            fetched_at TEXT NOT NULL,
+            UNIQUE (url, body_sha)
+        );
+        CREATE TABLE validators (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            body_sha TEXT NOT NULL,
+            checked_at TEXT NOT NULL
+        );
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            source TEXT NOT NULL,
+            title TEXT NOT NULL,
+            published TEXT,
+            feed_date TEXT,
+            publisher TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            text TEXT NOT NULL,
+            paragraphs TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            fetch_id INTEGER REFERENCES fetches(id),
+            first_seen TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX articles_published ON articles(published);
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            issue_date TEXT,
+            config TEXT,
+            started_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE TABLE source_health (
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            source TEXT NOT NULL,
+            type TEXT NOT NULL,
+            seen INTEGER NOT NULL,
+            new INTEGER NOT NULL,
+            unchanged INTEGER NOT NULL,
+            failed INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            errors TEXT NOT NULL,
+            PRIMARY KEY (run_id, source)
+        );
+    """),
+    ("0002_unextracted", """
+        CREATE TABLE unextracted (
+            url TEXT PRIMARY KEY,
+            fetch_id INTEGER NOT NULL REFERENCES fetches(id),
+            reason TEXT NOT NULL,
+            checked_at TEXT NOT NULL
+        );
+    """),
+    ("0003_story_history", """
+        CREATE TABLE story_history (
+            issue_date TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            rank INTEGER NOT NULL,
+            selected INTEGER NOT NULL,
+            score REAL NOT NULL,
+            primary_url TEXT NOT NULL,
+            articles TEXT NOT NULL,
+            doc_titles TEXT NOT NULL,
+            numbers TEXT NOT NULL,
+            PRIMARY KEY (issue_date, story_id)
+        );
+        CREATE INDEX story_history_date ON story_history(issue_date);
+    """),
+    ("0004_verifications", """
+        CREATE TABLE verifications (
+            issue_date TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            place TEXT NOT NULL,
+            text TEXT NOT NULL,
+            status TEXT NOT NULL,
+            missing TEXT NOT NULL,
+            PRIMARY KEY (issue_date, position)
+        );
+    """),
+    ("0005_llm_cache", """
+        CREATE TABLE llm_cache (
+            key TEXT PRIMARY KEY,
+            model TEXT NOT NULL,
+            content TEXT NOT NULL,
+            finish_reason TEXT NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+    """),
+]
+
+
+class ArchiveError(Exception):
+    """The archive file cannot be opened or is not a dailybrief archive."""
+
+
+def now() -> str:
+    """Return the current UTC time as ISO text."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def body_hash(body: bytes) -> str:
+    """Return the SHA-256 of a raw body."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def apply_migrations(db: sqlite3.Connection, migrations: Sequence[Migration]) -> list[str]:
+    """Apply the migrations of a list this file has not seen yet, in order, each in one transaction."""
+    db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    done = {row[0] for row in db.execute("SELECT name FROM migrations")}
+    applied = []
+    for name, sql in migrations:
+        if name in done:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in sql.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute("INSERT INTO migrations VALUES (?, ?)", (name, now()))
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        applied.append(name)
+    return applied

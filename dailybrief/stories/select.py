@@ -1,0 +1,108 @@
+"""Select the day's candidates: the date window and relevance to the theme.
+
+Relevance is TF-IDF cosine similarity between an article (title counted twice, then the
+body) and the theme (keywords counted three times, then the description), over rjieba
+tokens, with IDF from the day's pool of articles; a keyword phrase found verbatim adds a
+little on top (more when the headline carries it), so a theme term jieba cuts apart
+still counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dailybrief.config import ThemeSettings
+from dailybrief.models import Article
+from dailybrief.text.tokens import tokens
+
+Vector = dict[str, float]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An article with its relevance to the theme and the theme terms it contains."""
+
+    article: Article
+    relevance: float
+    terms: tuple[str, ...]
+
+
+def in_window(published: dt.date | None, issue_date: dt.date, window_days: int) -> bool:
+    """Say whether a date lies within `window_days` before the issue date, the issue date included."""
+    return published is not None and issue_date - dt.timedelta(days=window_days) <= published <= issue_date
+
+
+def theme_words(theme: ThemeSettings) -> tuple[str, ...]:
+    """Return the theme's keywords as extra dictionary words."""
+    return tuple(k for k in theme.keywords if k)
+
+
+def idf_table(documents: Sequence[Sequence[str]]) -> dict[str, float]:
+    """Return smoothed inverse document frequencies of the tokens in some documents."""
+    df: Counter[str] = Counter()
+    for doc in documents:
+        df.update(set(doc))
+    n = len(documents)
+    return {term: math.log((1 + n) / (1 + count)) + 1.0 for term, count in df.items()}
+
+
+def tfidf(doc: Sequence[str], idf: dict[str, float], default_idf: float, top: int | None = None) -> Vector:
+    """Return a unit-length TF-IDF vector with sublinear term frequency (only the `top` heaviest terms if given)."""
+    counts = Counter(doc)
+    vec = {t: (1 + math.log(c)) * idf.get(t, default_idf) for t, c in counts.items()}
+    if top is not None and len(vec) > top:
+        vec = dict(sorted(vec.items(), key=lambda kv: -kv[1])[:top])
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / norm for t, v in vec.items()}
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    """Return the dot product of two unit vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+
+def article_tokens(article: Article, words: tuple[str, ...]) -> list[str]:
+    """Return an article's tokens, its title counted twice."""
+    title = tokens(article.title, words)
+    return title + title + tokens(article.text, words)
+
+
+def theme_tokens(theme: ThemeSettings) -> list[str]:
+    """Return the theme's query tokens, keywords counted three times."""
+    words = theme_words(theme)
+    keyword_tokens = [t for k in theme.keywords for t in tokens(k, words)]
+    return keyword_tokens * 3 + tokens(theme.name, words) * 2 + tokens(theme.description, words)
+
+
+def score_relevance(articles: Sequence[Article], theme: ThemeSettings, docs: Sequence[Sequence[str]] | None = None,
+                    bodies: Sequence[str] | None = None) -> list[Candidate]:
+    """Score every article's relevance to the theme (0 to about 1).
+
+    `docs` are their tokens if already cut; `bodies` their NFKC-normalised texts (the
+    bodies without site furniture, from the caller) to find keyword phrases in.
+    """
+    words = theme_words(theme)
+    if docs is None:
+        docs = [article_tokens(a, words) for a in articles]
+    idf = idf_table(docs)
+    default_idf = math.log(1 + len(docs)) + 1.0
+    query = tfidf(theme_tokens(theme), idf, default_idf)
+    keywords = [(k, unicodedata.normalize("NFKC", k)) for k in theme.keywords if k]
+    if bodies is None:
+        bodies = [unicodedata.normalize("NFKC", a.text) for a in articles]
+    out = []
+    for article, doc, body in zip(articles, docs, bodies, strict=True):
+        title = unicodedata.normalize("NFKC", article.title)
+        flat = title + " " + body
+        hits = tuple(k for k, folded in keywords if folded in flat)
+        in_title = sum(1 for _k, folded in keywords if folded in title)
+        score = cosine(tfidf(doc, idf, default_idf), query) + 0.02 * min(len(hits), 5) + 0.04 * min(in_title, 3)
+        out.append(Candidate(article=article, relevance=round(score, 4), terms=hits))
+    return out

@@ -1,0 +1,292 @@
+"""Assemble a Brief from the day's ranked stories: sections, summary, references, verification.
+
+Pure: stories and config in, a verified Brief and the per-sentence verdicts out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from dailybrief.config import Config
+from dailybrief.models import Article, Brief, Reference, Section, Sentence
+from dailybrief.stories.build import RankedStory
+from dailybrief.stories.rank import POLICY_TITLE
+from dailybrief.stories.select import cosine
+from dailybrief.text.tokens import numbers_with_units
+from dailybrief.verify.claims import Evidence, claims
+from dailybrief.verify.verifier import Verdict, verify_brief
+from dailybrief.write.extractive import (
+    Candidate,
+    candidates,
+    choose_analysis,
+    choose_facts,
+    event_phrase,
+    fallback_interpretation,
+    implication,
+    story_kind,
+    summary_clause,
+    theme_label,
+)
+
+MAX_BACKGROUND = 5
+_WRAPPED_DOC = re.compile(r"^(?P<who>.+?)关于(?P<verb>印发|转发|发布)(?P<doc>《[^》]+》)的通知$")
+
+
+@dataclass
+class _Draft:
+    """A section being written: its story, label and chosen sentences (citing article URLs)."""
+
+    story: RankedStory
+    label: str
+    heading: str
+    facts: list[Candidate]
+    analysis: list[Candidate]
+    fallback: str
+
+
+class _Refs:
+    """Reference ids in order of first citation."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}
+        self.articles: dict[str, Article] = {}
+
+    def cite(self, article: Article) -> str:
+        """Return the reference id for an article, creating it on first use."""
+        if article.url not in self.ids:
+            self.ids[article.url] = f"R{len(self.ids) + 1}"
+            self.articles[article.url] = article
+        return self.ids[article.url]
+
+
+def _draft(story: RankedStory, config: Config, levels: Mapping[str, str], taken: set[str]) -> _Draft | None:
+    """Write one story's section draft, or None when its articles hold no usable sentence."""
+    words = tuple(config.theme.keywords)
+    sources = [a for a in story.articles if a.url not in story.reprints]
+    pool = [c for a in sources for c in candidates(a)]
+    facts = choose_facts(pool, story.primary, words)
+    if not facts:
+        return None
+    analysis = choose_analysis(pool, facts)
+    label = theme_label(sources, config.theme, taken)
+    kind = story_kind(story.primary, levels.get(story.primary.source, "media"))
+    heading = f"{event_phrase(story.primary, sources[1:])}，{implication(kind, label)}"
+    return _Draft(story, label, heading, facts, analysis, fallback_interpretation(label, config.theme, kind))
+
+
+def _sentence(cand: Candidate, refs: _Refs, kind: str = "fact") -> Sentence:
+    """Turn a chosen source sentence into a brief sentence citing its article."""
+    return Sentence(text=cand.text, cites=(refs.cite(cand.article),), kind="analysis" if kind == "analysis" else "fact",
+                    evidence=((cand.article.id, cand.start, cand.end),))
+
+
+def lead_sentence(primary: Article, level: str, first: Candidate | None) -> tuple[str, Candidate | None]:
+    """Return a sentence naming who published the primary and when, and the fact sentence it absorbed.
+
+    Government documents get `6月8日，X印发《Y》。`; media reports get 据X6月14日报道， before
+    their first sentence. The date is the primary's publication date, which its reference
+    states, so the verifier accepts it.
+    """
+    if primary.published is None:
+        return "", None
+    when = f"{primary.published.month}月{primary.published.day}日"
+    first_text = first.text if first is not None and first.article.url == primary.url else ""
+    if level != "media" and POLICY_TITLE.search(primary.title):
+        match = _WRAPPED_DOC.match(primary.title)
+        if match:
+            return f"{when}，{match['who']}{match['verb']}{match['doc']}。", None
+        if "《" in primary.title and re.search(r"印发|发布|出台|公布", primary.title):
+            return f"{when}，{primary.title.strip().replace(' ', '，')}。", None
+        return f"{when}，{primary.publisher}发布《{primary.title}》。", None
+    if level != "media" and "《" not in primary.title and len(primary.title) <= 40:
+        return f"{when}，{primary.title.strip().replace(' ', '，')}。", None
+    if first_text and when not in first_text and not first_text.startswith("据"):
+        return f"据{primary.publisher}{when}报道，{first_text}", first
+    return "", None
+
+
+def _section(number: int, draft: _Draft, refs: _Refs, level: str) -> Section:
+    """Lay out a draft as paragraphs: the primary's facts, the coverage's facts, the interpretation."""
+    first = draft.facts[0] if draft.facts else None
+    lead, absorbed = lead_sentence(draft.story.primary, level, first)
+    lead_sentences: tuple[Sentence, ...] = ()
+    if lead:
+        evidence = absorbed and ((absorbed.article.id, absorbed.start, absorbed.end),)
+        lead_sentences = (Sentence(lead, (refs.cite(draft.story.primary),), "fact", evidence or (),
+                                   status="composed"),)
+    primary_facts = lead_sentences + tuple(_sentence(c, refs) for c in draft.facts
+                                           if c.article.url == draft.story.primary.url and c is not absorbed)
+    other_facts = tuple(_sentence(c, refs) for c in draft.facts if c.article.url != draft.story.primary.url)
+    if draft.analysis:
+        interpretation = tuple(_sentence(c, refs, "analysis") for c in draft.analysis)
+    else:
+        interpretation = (Sentence(draft.fallback, (refs.cite(draft.story.primary),), "analysis"),)
+    paragraphs = tuple(p for p in (primary_facts, other_facts, interpretation) if p)
+    return Section(number=number, heading=draft.heading, story_id=draft.story.id, paragraphs=paragraphs)
+
+
+def _summary(drafts: Sequence[_Draft], sections: Sequence[Section], config: Config) -> tuple[Sentence, ...]:
+    """Write the 摘要: the main thread, one clause per section, an overall judgement."""
+    name = config.theme.name
+    thread = "—".join(d.label for d in drafts)
+    out = [Sentence(f"今日{name}动态的主线，是{thread}的协同推进。", (), "analysis")]
+    clauses = []
+    cites: list[str] = []
+    for section in sections:
+        first = section.paragraphs[0][0]
+        clauses.append(summary_clause(first.text))
+        cites.extend(c for c in first.cites if c not in cites)
+        out.append(Sentence(summary_clause(first.text) + "。", first.cites, "fact", first.evidence))
+    out.append(Sentence(f"总体看，{name}相关工作正从政策部署走向地方落地和产业转化，后续配套举措与实施成效值得持续跟踪。",
+                        (), "analysis"))
+    return tuple(out)
+
+
+def _verifies(article: Article, sentences: Sequence[Sentence], ref_id: str) -> str:
+    """Say what a reference was used to verify, from the facts of the sentences citing it."""
+    facts: list[str] = []
+    for sentence in sentences:
+        if ref_id not in sentence.cites:
+            continue
+        found = claims(sentence.text)
+        facts += [f"《{t}》" for t in dict.fromkeys(re.findall(r"《([^《》]{2,60})》", sentence.text))]
+        facts += [f"{v}{u}" for v, u in sorted(numbers_with_units(sentence.text))
+                  if u not in {"个", "项"} or len(v) > 1]
+        facts += [f"{m}月{d}日" for _y, m, d in sorted(found.dates, key=lambda x: (x[1], x[2]))]
+    unique = list(dict.fromkeys(f for f in facts if len(f) <= 40))[:4]
+    if not unique:
+        return f"用于核验《{article.title}》相关表述"
+    return "用于核验" + "、".join(unique) + "等事实"
+
+
+def _background(selected: Sequence[RankedStory], others: Sequence[RankedStory], used: set[str]) -> list[RankedStory]:
+    """Pick older stories the selected ones build on: a shared 《document》 or closely similar wording."""
+    picked: list[RankedStory] = []
+    for story in others:
+        if not story.background or story.primary.url in used:
+            continue
+        shares_title = any(story.doc_titles & s.doc_titles for s in selected)
+        similar = any(_similar(story.primary, s.primary) >= 0.35 for s in selected)
+        if shares_title or similar:
+            picked.append(story)
+        if len(picked) >= MAX_BACKGROUND:
+            break
+    return picked
+
+
+def _similar(a: Article, b: Article) -> float:
+    """Return a quick word-overlap similarity of two articles' titles and leads."""
+    from dailybrief.stories.select import tfidf  # noqa: PLC0415
+    from dailybrief.text.tokens import tokens  # noqa: PLC0415
+
+    va = tfidf(tokens(a.title + " " + " ".join(a.paragraphs[:2])), {}, 1.0)
+    vb = tfidf(tokens(b.title + " " + " ".join(b.paragraphs[:2])), {}, 1.0)
+    return cosine(va, vb)
+
+
+class Writer(Protocol):
+    """A writer that replaces the extractive prose (the LLM writer); each method may fall back to what it is given."""
+
+    def sections(self, drafts: Sequence[Draft], refs: Refs,
+                 extractive: Callable[[int, Draft], Section]) -> list[Section]:
+        """Return one section per draft, numbered from 1; `extractive(number, draft)` writes one the extractive way."""
+
+    def summary(self, sections: Sequence[Section], extractive: tuple[Sentence, ...], refs: Refs,
+                thread: tuple[str, ...]) -> tuple[tuple[Sentence, ...], tuple[str, ...]]:
+        """Return the summary sentences and the main thread (given: the extractive ones)."""
+
+    def verifies(self, references: Sequence[Reference], sentences: Sequence[Sentence], refs: Refs) -> list[Reference]:
+        """Return the event references with their `verifies` phrases (given: the extractive ones)."""
+
+
+def compose_brief(stories: Sequence[RankedStory], config: Config, issue_date: dt.date,
+                  writer: Writer | None = None) -> tuple[Brief, list[Verdict]]:
+    """Write, reference and verify the brief for the selected stories (fewer than max_sections is fine).
+
+    The extractive writer writes everything unless another `writer` (the LLM writer) is given.
+    """
+    levels = {s.name: s.level for s in config.sources()}
+    drafts: list[_Draft] = []
+    taken: set[str] = set()
+    for story in (s for s in stories if s.selected):
+        draft = _draft(story, config, levels, taken)
+        if draft is None:
+            continue
+        drafts.append(draft)
+        taken.add(draft.label)
+    refs = _Refs()
+
+    def extractive(number: int, draft: _Draft) -> Section:
+        """Write one section the extractive way."""
+        return _section(number, draft, refs, levels.get(draft.story.primary.source, "media"))
+
+    if writer is None:
+        sections = [extractive(i, d) for i, d in enumerate(drafts, 1)]
+    else:
+        sections = writer.sections(drafts, refs, extractive)
+    summary = _summary(drafts, sections, config)
+    thread = tuple(d.label for d in drafts)
+    if writer is not None:
+        summary, thread = writer.summary(sections, summary, refs, thread)
+    all_sentences = [s for sec in sections for p in sec.paragraphs for s in p] + list(summary)
+    references = [Reference(id=rid, publisher=a.publisher, title=a.title, date=a.published, url=url,
+                            verifies=_verifies(a, all_sentences, rid))
+                  for url, rid in refs.ids.items() for a in [refs.articles[url]]]
+    if writer is not None:
+        references = writer.verifies(references, all_sentences, refs)
+    for story in _background([d.story for d in drafts], stories, set(refs.ids)):
+        rid = f"R{len(references) + 1}"
+        references.append(Reference(id=rid, publisher=story.primary.publisher, title=story.primary.title,
+                                    date=story.primary.published, url=story.primary.url,
+                                    verifies=f"用于补充《{story.primary.title}》相关背景", role="background"))
+    brief = Brief(title=config.brief.title, date=issue_date, publishers=tuple(config.brief.publishers),
+                  thread=thread, summary=summary, sections=tuple(sections),
+                  references=tuple(references), disclaimer=config.brief.disclaimer)
+    by_id = {r.id: refs.articles.get(r.url) for r in references}
+    evidence = {rid: article_evidence(a) for rid, a in by_id.items() if a is not None}
+    for ref in references:
+        if ref.id not in evidence:
+            story_article = next((s.primary for s in stories if s.primary.url == ref.url), None)
+            if story_article:
+                evidence[ref.id] = article_evidence(story_article)
+    verified, verdicts = verify_brief(brief, evidence, fallback=_source_sentence(by_id))
+    return _drop_uncited(verified), verdicts
+
+
+def article_evidence(article: Article) -> Evidence:
+    """Return what an article supports: its title, its text and its publication date."""
+    return Evidence.of(article.title + "\n" + article.text, article.published)
+
+
+def _source_sentence(articles: dict[str, Article | None]) -> Callable[[Sentence], Sentence | None]:
+    """Return a fallback that swaps a failing sentence for the untrimmed source text it came from."""
+
+    def fallback(sentence: Sentence) -> Sentence | None:
+        """Return the evidence span's text as a sentence, if there is one."""
+        if not sentence.evidence or not sentence.cites:
+            return None
+        article = articles.get(sentence.cites[0])
+        _aid, start, end = sentence.evidence[0]
+        if article is None or end <= start:
+            return None
+        return dataclasses.replace(sentence, text=article.text[start:end])
+
+    return fallback
+
+
+def _drop_uncited(brief: Brief) -> Brief:
+    """Remove event references no sentence cites any more (after drops), renumbering nothing."""
+    cited = {c for s in brief.summary for c in s.cites}
+    cited |= {c for sec in brief.sections for p in sec.paragraphs for s in p for c in s.cites}
+    kept = tuple(r for r in brief.references if r.role == "background" or r.id in cited)
+    return dataclasses.replace(brief, references=kept)
+
+
+# The names another writer (dailybrief.write.llm.writer) works with.
+Draft = _Draft
+Refs = _Refs

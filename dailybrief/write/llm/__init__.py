@@ -1,0 +1,1 @@
+"""The optional LLM writer: an OpenAI-compatible client, its response cache, prompts, answer parsing, the writer."""
