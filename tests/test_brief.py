@@ -42,8 +42,9 @@ from dailybrief.verify.claims import (
     number_values,
     quoted_terms,
 )
+from dailybrief.verify.evidence import article_evidence
 from dailybrief.verify.verifier import Verdict, verify_brief
-from dailybrief.write.compose import _source_sentence, article_evidence, compose_brief
+from dailybrief.write.compose import _source_sentence, compose_brief
 
 DAILYBRIEF = Path(sys.executable).parent / "dailybrief"
 SHARED = Path(__file__).resolve().parents[2] / "shared"

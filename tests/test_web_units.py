@@ -17,6 +17,8 @@ from storyfixtures import art, fetch_for
 
 from dailybrief.cli import cli
 from dailybrief.store.archive import MIGRATIONS, Archive
+from dailybrief.verify.claims import missing_label
+from dailybrief.verify.evidence import article_evidence
 from dailybrief.web.charts import build_chart, count_by_day
 from dailybrief.web.editing import (
     EditError,
@@ -29,11 +31,10 @@ from dailybrief.web.editing import (
     slot_map,
     verify_data,
 )
-from dailybrief.web.evidence import claim_spans, missing_label, passages, sentence_segments
+from dailybrief.web.evidence import claim_spans, passages, sentence_segments
 from dailybrief.web.search import match_expression, refresh_index, search, search_tokens, snippet
 from dailybrief.web.serve import is_loopback
 from dailybrief.web.store import WEB_MIGRATIONS, WebStore
-from dailybrief.write.compose import article_evidence
 
 from dailybrief.verify.claims import claims  # isort: skip
 

@@ -28,12 +28,12 @@ from dailybrief.extract.article import Page, extract_article
 from dailybrief.models import Fetch
 from dailybrief.pipeline import run_brief
 from dailybrief.store.archive import Archive
+from dailybrief.verify.evidence import article_evidence
 from dailybrief.web.app import create_app
 from dailybrief.web.deps import WebSettings
 from dailybrief.web.editing import slot_map, slots
 from dailybrief.web.serve import add_user
 from dailybrief.web.store import WebStore
-from dailybrief.write.compose import article_evidence
 
 FIXTURE = Path(__file__).parent / "fixtures" / "web" / "scripted-page.html"
 SCRIPTED_PATH = "/www.lowalt-news.cn/xss/t20261119_0001.html"

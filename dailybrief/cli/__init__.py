@@ -172,9 +172,8 @@ def run(config_path: str, date_text: str | None, out_dir: str, db_path: str | No
 def verify(brief_path: str, db_path: str | None) -> None:
     """Re-check a brief.json against the archived articles it cites."""
     from dailybrief.render.briefjson import BriefFormatError, brief_from_json  # noqa: PLC0415
-    from dailybrief.verify.claims import Evidence  # noqa: PLC0415
+    from dailybrief.verify.evidence import evidence_map  # noqa: PLC0415
     from dailybrief.verify.verifier import verify_brief  # noqa: PLC0415
-    from dailybrief.write.compose import article_evidence  # noqa: PLC0415
 
     path = Path(brief_path)
     try:
@@ -189,14 +188,11 @@ def verify(brief_path: str, db_path: str | None) -> None:
                                                           "dailybrief.db", Path("dailybrief.db")) if p.exists()), None)
     if db is None or not db.exists():
         fail(f"no archive found beside {path}; give --db PATH")
-    evidence: dict[str, Evidence] = {}
     with open_archive(db) as archive:
-        for ref in brief.references:
-            article = archive.article_by_url(ref.url)
-            if article is None:
-                click.echo(f"{ref.id}: {ref.url} is not in the archive {db}", err=True)
-                continue
-            evidence[ref.id] = article_evidence(article)
+        evidence = evidence_map(((r.id, r.url) for r in brief.references), archive.article_by_url)
+    for ref in brief.references:
+        if ref.id not in evidence:
+            click.echo(f"{ref.id}: {ref.url} is not in the archive {db}", err=True)
     _checked, verdicts = verify_brief(brief, evidence, repair=False)
     bad = [v for v in verdicts if v.status == "unsupported"]
     for verdict in bad:

@@ -16,9 +16,8 @@ from typing import Any
 
 from htmldate import find_date
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９／－．：", "0123456789/-.:")
-_YMD = re.compile(r"(20\d{2}|19\d{2})\s*(?:年\s*|[-/.])(\d{1,2})\s*(?:月\s*|[-/.])(\d{1,2})(?!\d)\s*日?")
-_MD_CN = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+from dailybrief.text.spans import DATE_MD, DATE_YMD, FULLWIDTH
+
 _META_NAMES = (
     "pubdate", "publishdate", "publish_date", "publishtime", "firstpublishedtime",
     "contentpublishtime", "pub_date", "pubtime", "releasedate", "dc.date.issued",
@@ -57,7 +56,7 @@ def make_date(year: int, month: int, day: int) -> dt.date | None:
 
 def parse_date_text(text: str) -> dt.date | None:
     """Parse the first full date in a string: 2026-06-08, 2026/6/9, 2026年6月8日, full-width digits."""
-    match = _YMD.search(text.translate(_FULLWIDTH))
+    match = DATE_YMD.search(text.translate(FULLWIDTH))
     if not match:
         return None
     return make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
@@ -76,7 +75,7 @@ def date_from_meta(meta: dict[str, str]) -> dt.date | None:
 
 def date_from_labels(text: str) -> dt.date | None:
     """Return the first date introduced by a publication label such as 发布时间：."""
-    flat = text.translate(_FULLWIDTH)
+    flat = text.translate(FULLWIDTH)
     for match in _LABELLED.finditer(flat):
         found = parse_date_text(match.group(1))
         if found:
@@ -117,11 +116,11 @@ def month_day(month: int, day: int, year: int | None, today: dt.date) -> dt.date
 def date_from_body(lines: list[str], year: int | None, today: dt.date, limit: int = 4) -> dt.date | None:
     """Return a date stated in the body's first lines, dating a bare 6月15日 with `month_day`."""
     for line in lines[:limit]:
-        flat = line.translate(_FULLWIDTH)
+        flat = line.translate(FULLWIDTH)
         found = parse_date_text(flat[:80])
         if found:
             return found
-        for match in _MD_CN.finditer(flat[:60]):
+        for match in DATE_MD.finditer(flat[:60]):
             if _DEADLINE_BEFORE.search(flat[:match.start()]) or _DEADLINE_AFTER.match(flat[match.end():]):
                 continue
             found = month_day(int(match.group(1)), int(match.group(2)), year, today)
@@ -133,7 +132,7 @@ def date_from_body(lines: list[str], year: int | None, today: dt.date, limit: in
 def date_from_date_line(lines: list[str]) -> dt.date | None:
     """Return the date of the last body line that is nothing but a full date (a notice's 落款 date)."""
     for line in reversed(lines):
-        flat = line.translate(_FULLWIDTH).strip()
+        flat = line.translate(FULLWIDTH).strip()
         if len(flat) <= 24 and _DATE_LINE.match(flat):
             found = parse_date_text(flat)
             if found:
@@ -170,7 +169,7 @@ def _suspect(found: dt.date, page_text: str) -> bool:
     """Say whether a January 1st answer is htmldate's year-only fallback."""
     if (found.month, found.day) != (1, 1):
         return False
-    flat = page_text.translate(_FULLWIDTH)
+    flat = page_text.translate(FULLWIDTH)
     return not re.search(rf"{found.year}\s*(?:年\s*0?1\s*月\s*0?1\s*日|[-/.]0?1[-/.]0?1(?!\d))", flat)
 
 

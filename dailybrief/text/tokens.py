@@ -16,6 +16,8 @@ from functools import cache
 
 import rjieba
 
+from dailybrief.text.spans import DOC_TITLE
+
 # Agency names jieba splits; they are words to an editor.
 AGENCY_WORDS = (
     "国家发展改革委", "国家发改委", "国家数据局", "工业和信息化部", "工信部", "国务院办公厅", "国家标准委",
@@ -36,7 +38,6 @@ _DATELINE = re.compile(
     r"^(?:[^，。,]{0,16}?(?:社|网|报|台|日报|讯)[\u4e00-\u9fff]{0,6}?\d{1,2}月\d{1,2}日(?:电|讯|消息)|"
     r"[^，。,]{0,12}讯)\s*(?:[（(][^）)]{0,24}[）)])?\s*"
 )
-_DOC_TITLE = re.compile(r"《([^《》]{2,80})》")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年?(?!\d)")
 _NUMBER_UNIT = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)\s*(%|％|个|条|家|项|亿元|万元|元|亿千瓦时|千瓦时|万千瓦|千瓦|吨|万吨|公里|千米|架|台|所|座|人|"
@@ -129,7 +130,7 @@ def main_places(counts: Counter[str]) -> set[str]:
 
 def doc_titles(text: str) -> set[str]:
     """Return the document titles written in 《》, normalised."""
-    return {normalise(t).replace(" ", "") for t in _DOC_TITLE.findall(text)}
+    return {normalise(t).replace(" ", "") for t in DOC_TITLE.findall(text)}
 
 
 def years(text: str) -> set[int]:

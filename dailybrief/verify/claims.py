@@ -13,13 +13,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dailybrief.text.spans import DATE_MD, DATE_YMD, DOC_TITLE, NUMBER, QUOTED
+
 _QUOTES = "\"'“”‘’「」『』〝〞＂"
 _QUOTE_TABLE = {ord(c): None for c in _QUOTES}
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_DATE_YMD = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*(?:年\s*|[-/.])(\d{1,2})\s*(?:月\s*|[-/.])(\d{1,2})(?!\d)\s*日?")
-_DATE_MD = re.compile(r"(?<![\d年.\-/])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_TITLE = re.compile(r"《([^《》]{2,120})》")
-_QUOTED = re.compile(r"[“\"「『]([^“”\"「」『』]{2,30})[”\"」』]")
 _SPACE = re.compile(r"\s+")
 
 
@@ -32,7 +29,7 @@ def number_values(text: str) -> set[str]:
     """Return every number in a text by value (thousands separators and leading zeros removed)."""
     flat = re.sub(r"(?<=\d),(?=\d{3})", "", unicodedata.normalize("NFKC", text))
     out = set()
-    for match in _NUMBER.finditer(flat):
+    for match in NUMBER.finditer(flat):
         value = match.group(0)
         if "." in value:
             value = value.rstrip("0").rstrip(".")
@@ -44,21 +41,21 @@ def dates(text: str) -> set[tuple[int | None, int, int]]:
     """Return the dates a text states as (year or None, month, day)."""
     flat = unicodedata.normalize("NFKC", text)
     out: set[tuple[int | None, int, int]] = set()
-    for m in _DATE_YMD.finditer(flat):
+    for m in DATE_YMD.finditer(flat):
         out.add((int(m.group(1)), int(m.group(2)), int(m.group(3))))
-    for m in _DATE_MD.finditer(flat):
+    for m in DATE_MD.finditer(flat):
         out.add((None, int(m.group(1)), int(m.group(2))))
     return {d for d in out if 1 <= d[1] <= 12 and 1 <= d[2] <= 31}
 
 
 def doc_titles(text: str) -> set[str]:
     """Return 《titles》 in compared form."""
-    return {fold(t) for t in _TITLE.findall(unicodedata.normalize("NFKC", text))}
+    return {fold(t) for t in DOC_TITLE.findall(unicodedata.normalize("NFKC", text))}
 
 
 def quoted_terms(text: str) -> set[str]:
     """Return “quoted terms” (2–30 characters) in compared form, titles excluded."""
-    return {fold(t) for t in _QUOTED.findall(text)}
+    return {fold(t) for t in QUOTED.findall(text)}
 
 
 @dataclass(frozen=True)
@@ -116,6 +113,15 @@ def split_claims(sentence: str, evidence: Sequence[Evidence]) -> tuple[Claims, C
     bad = Claims(found.numbers - good.numbers, found.dates - good.dates, found.titles - good.titles,
                  quotes - good.quotes)
     return good, bad
+
+
+MISSING_LABELS = {"number": "数字", "date": "日期", "title": "文件名", "quoted": "引语"}
+
+
+def missing_label(item: str, separator: str = " ") -> str:
+    """Turn a finding of `missing_claims` such as 'number 999' into Chinese: 数字 999."""
+    kind, _space, rest = item.partition(" ")
+    return f"{MISSING_LABELS.get(kind, kind)}{separator}{rest}".strip()
 
 
 def missing_claims(sentence: str, evidence: Sequence[Evidence]) -> list[str]:

@@ -8,11 +8,10 @@ from typing import Any
 from fastapi import HTTPException
 
 from dailybrief.models import Article, Sentence
-from dailybrief.verify.claims import claims
-from dailybrief.verify.verifier import check_sentence
-from dailybrief.web.editing import Checked, Data, slot_map, verify_data
+from dailybrief.verify.evidence import evidence_map
+from dailybrief.verify.verifier import settle
+from dailybrief.web.editing import Checked, Data, reference_urls, slot_map, verify_data
 from dailybrief.web.store import BriefRow, Conflict, Counts, Revision, WebStore
-from dailybrief.write.compose import article_evidence
 
 
 def load(store: WebStore, brief_id: int, number: int | None = None) -> tuple[BriefRow, Revision]:
@@ -55,22 +54,20 @@ def save_verified(store: WebStore, brief_id: int, base: int, *, data: Data, user
 
 def cited_articles(store: WebStore, data: Data, only: Collection[str] | None = None) -> dict[str, Article | None]:
     """Return the archived article behind each reference id, or only these ids (None when the archive lacks it)."""
-    return {str(r["id"]): store.archive.article_by_url(str(r.get("url", ""))) for r in data.get("references", [])
-            if only is None or str(r["id"]) in only}
+    return {rid: store.archive.article_by_url(url) for rid, url in reference_urls(data, only)}
 
 
 def recheck(store: WebStore, data: Data) -> Checked:
     """Verify every sentence and heading of a brief against the archived articles it cites."""
-    evidence = {rid: article_evidence(a) for rid, a in cited_articles(store, data).items() if a is not None}
-    return verify_data(data, evidence)
+    return verify_data(data, evidence_map(reference_urls(data), store.archive.article_by_url))
 
 
 def check_text(store: WebStore, data: Data, addr: str, text: str) -> tuple[str, list[str]]:
     """Verify a draft text for one sentence or heading against what that place cites; return (status, missing)."""
     slot = slot_map(data)[addr]
-    evidence = {rid: article_evidence(a) for rid, a in cited_articles(store, data, slot.cites).items() if a is not None}
-    missing = check_sentence(Sentence(text, slot.cites), evidence)
-    return ("unsupported" if missing else "verified" if claims(text).count else "unchecked"), missing
+    evidence = evidence_map(reference_urls(data, slot.cites), store.archive.article_by_url)
+    _same, verdict = settle(addr, Sentence(text, slot.cites), evidence, repair=False)
+    return verdict.status, list(verdict.missing)
 
 
 def counts_of(checked: Checked) -> Counts:

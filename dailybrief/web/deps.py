@@ -18,8 +18,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from dailybrief.render.documents import chinese_date, chinese_number, reference_line, section_title
 from dailybrief.store.archive import Archive
+from dailybrief.verify.claims import missing_label
 from dailybrief.web.editing import describe, section_key
-from dailybrief.web.evidence import missing_label
 from dailybrief.web.store import WebStore
 
 HERE = Path(__file__).parent

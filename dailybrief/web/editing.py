@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from dailybrief.models import Sentence
 from dailybrief.render.documents import chinese_number
 from dailybrief.verify.claims import Evidence, claims
-from dailybrief.verify.verifier import check_sentence
+from dailybrief.verify.verifier import settle
 
 Data = dict[str, Any]
 
@@ -48,6 +48,12 @@ def section_key(section: Mapping[str, Any]) -> str:
     """Return the stable key of a section: its story id, or n<number> for a hand-made section."""
     story = str(section.get("story") or "")
     return story if _KEY.match(story) else f"n{section.get('number', 0)}"
+
+
+def reference_urls(data: Data, only: Collection[str] | None = None) -> list[tuple[str, str]]:
+    """Return (id, url) of a brief's references, or of only these ids."""
+    return [(str(r["id"]), str(r.get("url", ""))) for r in data.get("references", [])
+            if only is None or str(r["id"]) in only]
 
 
 def section_cites(section: Mapping[str, Any]) -> tuple[str, ...]:
@@ -143,14 +149,12 @@ def verify_data(data: Data, evidence: Mapping[str, Evidence]) -> Checked:
     verdicts: dict[str, dict[str, Any]] = {}
     sentences = checked = unsupported = 0
     for slot in slots(data):
-        missing = check_sentence(Sentence(slot.text, slot.cites), evidence)
-        has_claims = claims(slot.text).count > 0
-        status = "unsupported" if missing else ("verified" if has_claims else "unchecked")
-        verdicts[slot.addr] = {"status": status, "missing": missing}
+        _same, verdict = settle(slot.addr, Sentence(slot.text, slot.cites), evidence, repair=False)
+        verdicts[slot.addr] = {"status": verdict.status, "missing": list(verdict.missing)}
         if slot.kind != "heading":
             sentences += 1
-            checked += has_claims
-        unsupported += bool(missing)
+            checked += claims(slot.text).count > 0
+        unsupported += verdict.status == "unsupported"
     return Checked(verdicts, sentences, checked, unsupported)
 
 

@@ -12,24 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dailybrief.models import Article
+from dailybrief.text.spans import DATE_MD, DATE_YMD, DOC_TITLE, NUMBER_WRITTEN, QUOTED
 from dailybrief.verify.claims import Claims, Evidence, claims, dates, fold, number_values, split_claims
 
 Segment = tuple[str, str]
 
-_NUMBER = re.compile(r"[0-9０-９]+(?:[,，][0-9]{3})*(?:[.．][0-9０-９]+)?")
-_DATE = re.compile(r"(?:(?:19|20)\d{2}\s*(?:年\s*|[-/.]))?\d{1,2}\s*(?:月\s*|[-/.])\d{1,2}\s*日?")
-_TITLE = re.compile(r"《([^《》]{2,120})》")
-_QUOTED = re.compile(r"[“\"「『]([^“”\"「」『』]{2,30})[”\"」』]")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?])")
-MISSING_LABELS = {"number": "数字", "date": "日期", "title": "文件名", "quoted": "引语"}
-
-
-def missing_label(item: str) -> str:
-    """Turn a verifier finding such as 'number 999' into Chinese: 数字 999."""
-    kind, _space, rest = item.partition(" ")
-    return f"{MISSING_LABELS.get(kind, kind)} {rest}".strip()
-
-
 def _date_matches(found: set[tuple[int | None, int, int]], wanted: frozenset[tuple[int | None, int, int]]) -> bool:
     """Say whether a written date is one of the wanted dates (a date without a year matches any year)."""
     return any((m, d) == (wm, wd) and (y is None or wy is None or y == wy)
@@ -39,16 +27,16 @@ def _date_matches(found: set[tuple[int | None, int, int]], wanted: frozenset[tup
 def claim_spans(text: str, wanted: Claims) -> list[tuple[int, int]]:
     """Return the character spans of `text` that state one of the wanted claims, longest first, not overlapping."""
     spans: list[tuple[int, int]] = []
-    for m in _DATE.finditer(text):
+    for m in (*DATE_YMD.finditer(text), *DATE_MD.finditer(text)):
         if wanted.dates and _date_matches(dates(m.group()), wanted.dates):
             spans.append(m.span())
-    for m in _NUMBER.finditer(text):
+    for m in NUMBER_WRITTEN.finditer(text):
         if number_values(m.group()) & wanted.numbers:
             spans.append(m.span())
-    for m in _TITLE.finditer(text):
+    for m in DOC_TITLE.finditer(text):
         if fold(m.group(1)) in wanted.titles:
             spans.append(m.span())
-    for m in _QUOTED.finditer(text):
+    for m in QUOTED.finditer(text):
         if fold(m.group(1)) in wanted.quotes:
             spans.append(m.span())
     kept: list[tuple[int, int]] = []

@@ -17,9 +17,9 @@ from dailybrief.render.briefjson import brief_to_json
 from dailybrief.store.archive import Archive
 from dailybrief.stories.build import RankedStory
 from dailybrief.verify.claims import Evidence
-from dailybrief.web.editing import Data, verify_data
+from dailybrief.verify.evidence import evidence_map
+from dailybrief.web.editing import Data, reference_urls, verify_data
 from dailybrief.web.store import Counts, WebStore
-from dailybrief.write.compose import article_evidence
 
 PIPELINE_AUTHOR = "流水线"
 
@@ -34,13 +34,7 @@ def story_entry(story: RankedStory) -> dict[str, Any]:
 
 def evidence_for(data: Data, archive: Archive, known: Mapping[str, Article] | None = None) -> dict[str, Evidence]:
     """Return the evidence of every reference of a brief whose article is in the archive (or among `known`)."""
-    out: dict[str, Evidence] = {}
-    for ref in data.get("references", []):
-        url = str(ref.get("url", ""))
-        article = (known or {}).get(url) or archive.article_by_url(url)
-        if article is not None:
-            out[str(ref["id"])] = article_evidence(article)
-    return out
+    return evidence_map(reference_urls(data), lambda url: (known or {}).get(url) or archive.article_by_url(url))
 
 
 def record_run(archive: Archive, config: Config, brief: Brief, stories: Sequence[RankedStory],

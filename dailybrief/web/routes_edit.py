@@ -12,10 +12,10 @@ from fastapi.responses import JSONResponse, Response
 
 from dailybrief.pipeline import OutputError
 from dailybrief.render.pdf import PdfError
+from dailybrief.verify.claims import missing_label
 from dailybrief.web.briefview import check_text, counts_of, draft_at, load, recheck, save_verified, writable
 from dailybrief.web.deps import flash, open_store, redirect, render, require_writer, settings
 from dailybrief.web.editing import ADDRESS, EditError, clean_text, describe, set_text, slot_map
-from dailybrief.web.evidence import missing_label
 from dailybrief.web.publish import output_folder, render_outputs
 from dailybrief.web.store import Conflict
 

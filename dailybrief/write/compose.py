@@ -17,8 +17,10 @@ from dailybrief.models import Article, Brief, Reference, Section, Sentence
 from dailybrief.stories.build import RankedStory
 from dailybrief.stories.rank import POLICY_TITLE
 from dailybrief.stories.select import cosine
+from dailybrief.text.spans import DOC_TITLE
 from dailybrief.text.tokens import numbers_with_units
-from dailybrief.verify.claims import Evidence, claims
+from dailybrief.verify.claims import claims
+from dailybrief.verify.evidence import evidence_map
 from dailybrief.verify.verifier import Verdict, verify_brief
 from dailybrief.write.extractive import (
     Candidate,
@@ -154,7 +156,7 @@ def _verifies(article: Article, sentences: Sequence[Sentence], ref_id: str) -> s
         if ref_id not in sentence.cites:
             continue
         found = claims(sentence.text)
-        facts += [f"《{t}》" for t in dict.fromkeys(re.findall(r"《([^《》]{2,60})》", sentence.text))]
+        facts += [f"《{t}》" for t in dict.fromkeys(DOC_TITLE.findall(sentence.text)) if len(t) <= 60]
         facts += [f"{v}{u}" for v, u in sorted(numbers_with_units(sentence.text))
                   if u not in {"个", "项"} or len(v) > 1]
         facts += [f"{m}月{d}日" for _y, m, d in sorted(found.dates, key=lambda x: (x[1], x[2]))]
@@ -248,19 +250,10 @@ def compose_brief(stories: Sequence[RankedStory], config: Config, issue_date: dt
                   thread=thread, summary=summary, sections=tuple(sections),
                   references=tuple(references), disclaimer=config.brief.disclaimer)
     by_id = {r.id: refs.articles.get(r.url) for r in references}
-    evidence = {rid: article_evidence(a) for rid, a in by_id.items() if a is not None}
-    for ref in references:
-        if ref.id not in evidence:
-            story_article = next((s.primary for s in stories if s.primary.url == ref.url), None)
-            if story_article:
-                evidence[ref.id] = article_evidence(story_article)
+    known = {**{s.primary.url: s.primary for s in stories}, **refs.articles}
+    evidence = evidence_map(((r.id, r.url) for r in references), known.get)
     verified, verdicts = verify_brief(brief, evidence, fallback=_source_sentence(by_id))
     return _drop_uncited(verified), verdicts
-
-
-def article_evidence(article: Article) -> Evidence:
-    """Return what an article supports: its title, its text and its publication date."""
-    return Evidence.of(article.title + "\n" + article.text, article.published)
 
 
 def _source_sentence(articles: dict[str, Article | None]) -> Callable[[Sentence], Sentence | None]:

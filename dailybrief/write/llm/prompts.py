@@ -16,6 +16,7 @@ from importlib import resources
 from string import Template
 
 from dailybrief.models import Article, Reference, Section, Sentence
+from dailybrief.verify.claims import missing_label
 from dailybrief.write.compose import Draft
 from dailybrief.write.extractive import _FORMULA as COVER_LETTER  # the formulae the extractive writer leaves out too
 from dailybrief.write.extractive import Candidate, candidates
@@ -25,7 +26,6 @@ SECTION_LIMITS = {0: (36, 3200), 1: (14, 1400)}
 MAX_ARTICLES = 8
 SUMMARY_SENTENCES = {0: 4, 1: 1}
 REFERENCE_SENTENCES = {0: (4, 90), 1: (2, 50)}
-_MISSING_WORDS = {"number": "数字", "date": "日期", "title": "文件名", "quoted": "引号内的词"}
 
 
 @dataclass(frozen=True)
@@ -129,11 +129,7 @@ def summary_evidence(sections: Sequence[Section], by_ref: Mapping[str, Article],
 
 def missing_in_chinese(missing: Sequence[str]) -> str:
     """Return the verifier's findings (number 18, date 6月18日 …) as the prompt says them."""
-    out = []
-    for entry in missing:
-        kind, _sep, what = entry.partition(" ")
-        out.append(f"{_MISSING_WORDS.get(kind, kind)}{what}")
-    return "、".join(out)
+    return "、".join(missing_label(entry, separator="") for entry in missing)
 
 
 def rewrite_lines(failing: Mapping[str, tuple[str, Sequence[str], Sequence[str]]], heading: str | None,

@@ -24,9 +24,10 @@ from dailybrief.config import Config
 from dailybrief.models import Article, Brief, Reference, Section, Sentence, SentenceKind
 from dailybrief.store.archive import Archive
 from dailybrief.stories.build import RankedStory
-from dailybrief.verify.claims import Evidence, claims, fold, missing_claims
-from dailybrief.verify.verifier import Verdict
-from dailybrief.write.compose import Draft, Refs, article_evidence, compose_brief
+from dailybrief.verify.claims import Evidence, claims, fold
+from dailybrief.verify.evidence import article_evidence
+from dailybrief.verify.verifier import Verdict, check_sentence, settle
+from dailybrief.write.compose import Draft, Refs, compose_brief
 from dailybrief.write.extractive import clip_phrase, summary_clause
 from dailybrief.write.llm.cache import ArchiveCache
 from dailybrief.write.llm.client import (
@@ -174,17 +175,30 @@ class LLMWriter:
 
     # ---------------------------------------------------------------- verifying
 
+    def _as_sentence(self, written: Written) -> Sentence:
+        """Return a written sentence citing the URLs of its evidence's articles (indexed once each)."""
+        articles = {a.url: a for item in written.items for a in item.articles}
+        for url, article in articles.items():
+            if url not in self._evidence:
+                self._evidence[url] = article_evidence(article)
+        return Sentence(written.text, tuple(articles), written.kind, status=written.status)
+
     def _missing(self, text: str, items: Sequence[Item]) -> list[str]:
         """Return what in a text the articles behind these evidence items do not support."""
-        return self._unsupported(text, [a for item in items for a in item.articles])
+        return check_sentence(self._as_sentence(Written(text, "fact", "generated", tuple(items))), self._evidence)
 
     def _unsupported(self, text: str, articles: Sequence[Article]) -> list[str]:
         """Return what in a text these articles (title, text, publication date) do not support."""
-        unique = {a.url: a for a in articles}
-        for url, article in unique.items():
-            if url not in self._evidence:
-                self._evidence[url] = article_evidence(article)
-        return missing_claims(text, [self._evidence[u] for u in unique])
+        return self._missing(text, [Item("", text, tuple(articles))])
+
+    def _settle_one(self, written: Written, alternatives: Sequence[Written]) -> Written | None:
+        """Settle a failing sentence with the verifier: the first alternative it accepts, or None (dropped)."""
+        by_text: dict[str, Written] = {}
+        for alt in alternatives:
+            by_text.setdefault(alt.text, alt)
+        fallbacks = [lambda _s, alt=alt: self._as_sentence(alt) for alt in alternatives]
+        kept, _verdict = settle("llm", self._as_sentence(written), self._evidence, fallbacks)
+        return None if kept is None else by_text.get(kept.text, written)
 
     async def _settle(self, sentences: list[Written], heading: str | None, items: Sequence[Item],
                       counterpart: Callable[[Written, set[str]], Written | None],
@@ -212,15 +226,17 @@ class LLMWriter:
             if f"S{n}" not in failing:
                 kept.append(written)
                 continue
+            alternatives = []
             new = rewrites.get(f"S{n}")
             if new is not None:
-                new_items = tuple(by_id[e] for e in new.evidence) or written.items
-                if not self._missing(new.text, new_items):
-                    kept.append(Written(new.text, written.kind, "repaired", new_items))
-                    continue
+                alternatives.append(Written(new.text, written.kind, "repaired",
+                                            tuple(by_id[e] for e in new.evidence) or written.items))
             alt = counterpart(written, {k.text for k in kept})
-            if alt is not None and not self._missing(alt.text, alt.items):
-                kept.append(alt)
+            if alt is not None:
+                alternatives.append(alt)
+            settled = self._settle_one(written, alternatives)
+            if settled is not None:
+                kept.append(settled)
         if heading_missing:
             new = rewrites.get("H")
             fixed = new.text.replace(",", "，") if new is not None else ""
