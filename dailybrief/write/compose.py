@@ -9,7 +9,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 from dailybrief.config import Config
@@ -34,39 +34,13 @@ from dailybrief.write.extractive import (
     summary_clause,
     theme_label,
 )
+from dailybrief.write.layout import Draft, Pending, Refs, lay_out_section
 
 MAX_BACKGROUND = 5
 _WRAPPED_DOC = re.compile(r"^(?P<who>.+?)关于(?P<verb>印发|转发|发布)(?P<doc>《[^》]+》)的通知$")
 
 
-@dataclass
-class _Draft:
-    """A section being written: its story, label and chosen sentences (citing article URLs)."""
-
-    story: RankedStory
-    label: str
-    heading: str
-    facts: list[Candidate]
-    analysis: list[Candidate]
-    fallback: str
-
-
-class _Refs:
-    """Reference ids in order of first citation."""
-
-    def __init__(self) -> None:
-        self.ids: dict[str, str] = {}
-        self.articles: dict[str, Article] = {}
-
-    def cite(self, article: Article) -> str:
-        """Return the reference id for an article, creating it on first use."""
-        if article.url not in self.ids:
-            self.ids[article.url] = f"R{len(self.ids) + 1}"
-            self.articles[article.url] = article
-        return self.ids[article.url]
-
-
-def _draft(story: RankedStory, config: Config, levels: Mapping[str, str], taken: set[str]) -> _Draft | None:
+def _draft(story: RankedStory, config: Config, levels: Mapping[str, str], taken: set[str]) -> Draft | None:
     """Write one story's section draft, or None when its articles hold no usable sentence."""
     words = tuple(config.theme.keywords)
     sources = [a for a in story.articles if a.url not in story.reprints]
@@ -78,10 +52,10 @@ def _draft(story: RankedStory, config: Config, levels: Mapping[str, str], taken:
     label = theme_label(sources, config.theme, taken)
     kind = story_kind(story.primary, levels.get(story.primary.source, "media"))
     heading = f"{event_phrase(story.primary, sources[1:])}，{implication(kind, label)}"
-    return _Draft(story, label, heading, facts, analysis, fallback_interpretation(label, config.theme, kind))
+    return Draft(story, label, heading, facts, analysis, fallback_interpretation(label, config.theme, kind))
 
 
-def _sentence(cand: Candidate, refs: _Refs, kind: str = "fact") -> Sentence:
+def _sentence(cand: Candidate, refs: Refs, kind: str = "fact") -> Sentence:
     """Turn a chosen source sentence into a brief sentence citing its article."""
     return Sentence(text=cand.text, cites=(refs.cite(cand.article),), kind="analysis" if kind == "analysis" else "fact",
                     evidence=((cand.article.id, cand.start, cand.end),))
@@ -112,27 +86,22 @@ def lead_sentence(primary: Article, level: str, first: Candidate | None) -> tupl
     return "", None
 
 
-def _section(number: int, draft: _Draft, refs: _Refs, level: str) -> Section:
-    """Lay out a draft as paragraphs: the primary's facts, the coverage's facts, the interpretation."""
+def _section(number: int, draft: Draft, refs: Refs, level: str) -> Section:
+    """Write a draft's section: a lead naming who published what and when, the chosen facts, the interpretation."""
+    primary = draft.story.primary
     first = draft.facts[0] if draft.facts else None
-    lead, absorbed = lead_sentence(draft.story.primary, level, first)
-    lead_sentences: tuple[Sentence, ...] = ()
+    lead, absorbed = lead_sentence(primary, level, first)
+    facts: list[tuple[str, Pending]] = []
     if lead:
-        evidence = absorbed and ((absorbed.article.id, absorbed.start, absorbed.end),)
-        lead_sentences = (Sentence(lead, (refs.cite(draft.story.primary),), "fact", evidence or (),
-                                   status="composed"),)
-    primary_facts = lead_sentences + tuple(_sentence(c, refs) for c in draft.facts
-                                           if c.article.url == draft.story.primary.url and c is not absorbed)
-    other_facts = tuple(_sentence(c, refs) for c in draft.facts if c.article.url != draft.story.primary.url)
-    if draft.analysis:
-        interpretation = tuple(_sentence(c, refs, "analysis") for c in draft.analysis)
-    else:
-        interpretation = (Sentence(draft.fallback, (refs.cite(draft.story.primary),), "analysis"),)
-    paragraphs = tuple(p for p in (primary_facts, other_facts, interpretation) if p)
-    return Section(number=number, heading=draft.heading, story_id=draft.story.id, paragraphs=paragraphs)
+        evidence = ((absorbed.article.id, absorbed.start, absorbed.end),) if absorbed else ()
+        facts.append((primary.url, lambda: Sentence(lead, (refs.cite(primary),), "fact", evidence, status="composed")))
+    facts += [(c.article.url, partial(_sentence, c, refs)) for c in draft.facts if c is not absorbed]
+    interpretation: list[Pending] = [partial(_sentence, c, refs, "analysis") for c in draft.analysis] or \
+        [lambda: Sentence(draft.fallback, (refs.cite(primary),), "analysis")]
+    return lay_out_section(number, draft.heading, draft.story, facts, interpretation)
 
 
-def _summary(drafts: Sequence[_Draft], sections: Sequence[Section], config: Config) -> tuple[Sentence, ...]:
+def _summary(drafts: Sequence[Draft], sections: Sequence[Section], config: Config) -> tuple[Sentence, ...]:
     """Write the 摘要: the main thread, one clause per section, an overall judgement."""
     name = config.theme.name
     thread = "—".join(d.label for d in drafts)
@@ -213,7 +182,7 @@ def compose_brief(stories: Sequence[RankedStory], config: Config, issue_date: dt
     The extractive writer writes everything unless another `writer` (the LLM writer) is given.
     """
     levels = {s.name: s.level for s in config.sources()}
-    drafts: list[_Draft] = []
+    drafts: list[Draft] = []
     taken: set[str] = set()
     for story in (s for s in stories if s.selected):
         draft = _draft(story, config, levels, taken)
@@ -221,9 +190,9 @@ def compose_brief(stories: Sequence[RankedStory], config: Config, issue_date: dt
             continue
         drafts.append(draft)
         taken.add(draft.label)
-    refs = _Refs()
+    refs = Refs()
 
-    def extractive(number: int, draft: _Draft) -> Section:
+    def extractive(number: int, draft: Draft) -> Section:
         """Write one section the extractive way."""
         return _section(number, draft, refs, levels.get(draft.story.primary.source, "media"))
 
@@ -279,7 +248,3 @@ def _drop_uncited(brief: Brief) -> Brief:
     kept = tuple(r for r in brief.references if r.role == "background" or r.id in cited)
     return dataclasses.replace(brief, references=kept)
 
-
-# The names another writer (dailybrief.write.llm.writer) works with.
-Draft = _Draft
-Refs = _Refs

@@ -17,9 +17,9 @@ from string import Template
 
 from dailybrief.models import Article, Reference, Section, Sentence
 from dailybrief.verify.claims import missing_label
-from dailybrief.write.compose import Draft
 from dailybrief.write.extractive import _FORMULA as COVER_LETTER  # the formulae the extractive writer leaves out too
 from dailybrief.write.extractive import Candidate, candidates
+from dailybrief.write.layout import Draft
 
 # (evidence sentences, characters) per request: level 0 is the full request, level 1 the smaller retry.
 SECTION_LIMITS = {0: (36, 3200), 1: (14, 1400)}

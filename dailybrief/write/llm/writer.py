@@ -18,6 +18,7 @@ import datetime as dt
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from dailybrief.config import Config
@@ -27,8 +28,9 @@ from dailybrief.stories.build import RankedStory
 from dailybrief.verify.claims import Evidence, claims, fold
 from dailybrief.verify.evidence import article_evidence
 from dailybrief.verify.verifier import Verdict, check_sentence, settle
-from dailybrief.write.compose import Draft, Refs, compose_brief
+from dailybrief.write.compose import compose_brief
 from dailybrief.write.extractive import clip_phrase, summary_clause
+from dailybrief.write.layout import Draft, Refs, lay_out_section
 from dailybrief.write.llm.cache import ArchiveCache
 from dailybrief.write.llm.client import (
     BudgetExhausted,
@@ -324,8 +326,6 @@ class LLMWriter:
         written = result.sentences or []
         primary = draft.story.primary
         facts = [w for w in written if w.kind == "fact"]
-        first = [w for w in facts if w.items and w.items[0].articles[0].url == primary.url]
-        others = [w for w in facts if w not in first]
         analysis = [w for w in written if w.kind == "analysis"] or \
             [Written(c.text, "analysis", "extractive", (Item.of(c),)) for c in draft.analysis] or \
             [Written(draft.fallback, "analysis", "extractive", (Item("", draft.fallback, (primary,)),))]
@@ -334,9 +334,10 @@ class LLMWriter:
         if self._unsupported(heading, cited):
             return None
         place = draft.story.id
-        paragraphs = tuple(tuple(self._sentence(w, refs, place) for w in group)
-                           for group in (first, others, analysis) if group)
-        return Section(number=number, heading=heading, story_id=draft.story.id, paragraphs=paragraphs)
+        return lay_out_section(
+            number, heading, draft.story,
+            [(w.items[0].articles[0].url if w.items else "", partial(self._sentence, w, refs, place)) for w in facts],
+            [partial(self._sentence, w, refs, place) for w in analysis])
 
     def _sentence(self, written: Written, refs: Refs, place: str) -> Sentence:
         """Turn a written sentence into a brief sentence citing the references of its evidence's articles."""
