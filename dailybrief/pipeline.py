@@ -23,7 +23,7 @@ from dailybrief.verify.verifier import Verdict
 from dailybrief.write.compose import compose_brief
 
 if TYPE_CHECKING:
-    from dailybrief.write.llm.writer import LLMReport
+    from dailybrief.write.llm.report import LLMReport
 
 
 class OutputError(Exception):

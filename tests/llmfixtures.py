@@ -24,7 +24,8 @@ from dailybrief.verify.claims import missing_claims
 from dailybrief.verify.evidence import article_evidence
 from dailybrief.write.llm.cache import ArchiveCache
 from dailybrief.write.llm.client import ChatClient, read_api_key
-from dailybrief.write.llm.writer import LLMReport, write_brief
+from dailybrief.write.llm.report import LLMReport
+from dailybrief.write.llm.writer import write_brief
 
 
 def llm_config(url: str, **llm: Any) -> Config:

@@ -17,19 +17,19 @@ import dataclasses
 import datetime as dt
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Generic, TypeVar
 
 from dailybrief.config import Config
-from dailybrief.models import Article, Brief, Reference, Section, Sentence, SentenceKind
+from dailybrief.models import Article, Brief, Reference, Section, Sentence
 from dailybrief.store.archive import Archive
 from dailybrief.stories.build import RankedStory
-from dailybrief.verify.claims import Evidence, claims, fold
+from dailybrief.verify.claims import Evidence
 from dailybrief.verify.evidence import article_evidence
 from dailybrief.verify.verifier import Verdict, check_sentence, settle
 from dailybrief.write.compose import compose_brief
-from dailybrief.write.extractive import clip_phrase, summary_clause
+from dailybrief.write.extractive import clip_phrase
 from dailybrief.write.layout import Draft, Refs, lay_out_section
 from dailybrief.write.llm.cache import ArchiveCache
 from dailybrief.write.llm.client import (
@@ -60,11 +60,12 @@ from dailybrief.write.llm.prompts import (
     section_evidence,
     summary_evidence,
 )
+from dailybrief.write.llm.report import LLMReport
+from dailybrief.write.llm.written import Written, clause_counterpart, fact_floor, source_counterpart
 
 T = TypeVar("T")
 R = TypeVar("R")
 REPAIR_ECHO_CHARS = 1500
-FLOOR_OVERLAP = 0.5
 
 
 @dataclass(frozen=True)
@@ -75,14 +76,6 @@ class Request(Generic[T]):
     parse: Callable[[str], T]
 
 
-@dataclass(frozen=True)
-class Written:
-    """A sentence of the LLM brief before it has reference ids: its text, kind, status and evidence items."""
-
-    text: str
-    kind: SentenceKind
-    status: str  # generated | repaired | extractive
-    items: tuple[Item, ...]
 
 
 @dataclass
@@ -92,34 +85,6 @@ class SectionResult:
     heading: str | None
     sentences: list[Written] | None
     reason: str = ""
-
-
-@dataclass
-class LLMReport:
-    """What the LLM writer did for one brief: usage, which parts fell back, and why."""
-
-    usage: Usage
-    sections_generated: int = 0
-    sections_extractive: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    def record(self) -> dict[str, Any]:
-        """Return the brief.json `llm` object."""
-        u = self.usage
-        return {"model": u.model, "calls": u.calls, "cached": u.cached, "prompt_tokens": u.prompt_tokens,
-                "completion_tokens": u.completion_tokens, "seconds": round(u.seconds, 2),
-                "budget_tokens": u.budget_tokens, "budget_exhausted": u.budget_exhausted,
-                "sections": {"generated": self.sections_generated, "extractive": self.sections_extractive},
-                "notes": list(self.notes)}
-
-    def line(self) -> str:
-        """Return the usage line printed at the end of `dailybrief run`."""
-        u = self.usage
-        total = self.sections_generated + self.sections_extractive
-        budget = f" of a {u.budget_tokens} budget" if u.budget_tokens else ""
-        return (f"llm: {u.model}: {u.calls} calls, {u.cached} cached; {u.prompt_tokens} prompt + "
-                f"{u.completion_tokens} completion tokens{budget}; {u.seconds:.1f} s; "
-                f"{self.sections_generated} of {total} sections written by the model")
 
 
 class LLMWriter:
@@ -280,7 +245,7 @@ class LLMWriter:
                 if s.text not in {w.text for w in written}:
                     written.append(Written(s.text, "analysis" if kind == "analysis" else "fact", "generated",
                                            tuple(by_id[e] for e in s.evidence)))
-        kept, heading = await self._settle(written, out.heading, items, _source_counterpart, True)
+        kept, heading = await self._settle(written, out.heading, items, source_counterpart, True)
         if not any(w.kind == "fact" for w in kept):
             return SectionResult(None, None, "no generated fact sentence survived verification")
         return SectionResult(heading, fact_floor(kept, draft))
@@ -377,7 +342,7 @@ class LLMWriter:
                 by_id = {i.id: i for i in sent[-1]}
                 written = [Written(s.text, "fact" if s.evidence else "analysis", "generated",
                                    tuple(by_id[e] for e in s.evidence)) for s in out.sentences]
-                kept, _ = await self._settle(written, None, sent[-1], _clause_counterpart, False)
+                kept, _ = await self._settle(written, None, sent[-1], clause_counterpart, False)
                 return kept, tuple(out.thread)
 
         if self.client.usage.unavailable or not sections:
@@ -441,58 +406,6 @@ class LLMWriter:
                                                                    for p in sec.paragraphs))
                          for sec in brief.sections)
         return dataclasses.replace(brief, summary=tuple(fix(s, "summary") for s in brief.summary), sections=sections)
-
-
-def _facts(text: str) -> set[str]:
-    """Return the checkable facts of a text: numbers by value, 《titles》 and dates."""
-    found = claims(text)
-    return set(found.numbers) | {f"《{t}》" for t in found.titles} | {f"{m}月{d}日" for _y, m, d in found.dates}
-
-
-def _bigrams(text: str) -> set[str]:
-    """Return the character bigrams of a text in compared form (what "says the same thing" is measured in)."""
-    folded = fold(text)
-    return {folded[i:i + 2] for i in range(len(folded) - 1)}
-
-
-def fact_floor(written: list[Written], draft: Draft) -> list[Written]:
-    """Add the extractive writer's fact sentences the generated ones leave out (status extractive).
-
-    The model may rephrase and reorder, but a brief written with it states at least what the
-    extractive writer would have published for the story: a pick counts as said when the
-    generated sentences hold all its numbers, dates and titles and at least FLOOR_OVERLAP of
-    its character bigrams.
-    """
-    facts = [w for w in written if w.kind == "fact"]
-    claimed = set().union(*(_facts(w.text) for w in facts))
-    said = set().union(*(_bigrams(w.text) for w in facts))
-    for cand in draft.facts:
-        grams = _bigrams(cand.text)
-        overlap = len(grams & said) / len(grams) if grams else 1.0
-        if (_facts(cand.text) - claimed or overlap < FLOOR_OVERLAP) and cand.text not in {w.text for w in facts}:
-            facts.append(Written(cand.text, "fact", "extractive", (Item.of(cand),)))
-            claimed |= _facts(cand.text)
-            said |= grams
-    return facts + [w for w in written if w.kind != "fact"]
-
-
-def _source_counterpart(written: Written, taken: set[str]) -> Written | None:
-    """Return a failing fact sentence's extractive counterpart: the first source sentence it cites, not yet used."""
-    if written.kind != "fact":
-        return None
-    for item in written.items:
-        if item.span is not None and item.text not in taken:
-            return Written(item.text, "fact", "extractive", (item,))
-    return None
-
-
-def _clause_counterpart(written: Written, taken: set[str]) -> Written | None:
-    """Return a failing summary sentence's counterpart: a clause of the section sentence it cites."""
-    for item in written.items:
-        clause = summary_clause(item.text) + "。"
-        if clause not in taken and item.articles:
-            return Written(clause, "fact", "extractive", (item,))
-    return None
 
 
 def write_brief(stories: Sequence[RankedStory], config: Config, issue_date: dt.date, archive: Archive | None,
