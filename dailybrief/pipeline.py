@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from dailybrief.store.archive import Archive
 from dailybrief.stories.build import StoriesResult, build_stories
 from dailybrief.verify.verifier import Verdict
 from dailybrief.write.compose import compose_brief
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from dailybrief.write.llm.report import LLMReport
@@ -134,12 +137,21 @@ def _umask() -> int:
     return current
 
 
-def run_brief(config: Config, archive: Archive, issue_date: dt.date, out: Path, progress: Progress,
-              *, collect: bool = True, writer: Literal["extractive", "llm"] = "extractive") -> BriefRun:
-    """Run the whole pipeline and write brief.json, stories.json, brief.md, brief.html and brief.pdf.
+def run_brief(config: Config, archive: Archive | str | Path, issue_date: dt.date, out: str | Path,
+              progress: Progress | None = None, *, collect: bool = True,
+              writer: Literal["extractive", "llm"] = "extractive") -> BriefRun:
+    """Run the whole pipeline and write brief.json, stories.json, brief.md, brief.html and brief.pdf into `out`.
 
-    `writer="llm"` writes the prose with the [llm] model (dailybrief.write.llm.writer), extractive where it cannot.
+    `archive` is an open `Archive` or the path of one (opened and closed here). `writer="llm"`
+    writes the prose with the [llm] model (dailybrief.write.llm.writer), extractive where it
+    cannot. Raises NoNewsError when there is nothing to write, OutputError when `out` cannot be
+    written, ArchiveError for an unusable archive file.
     """
+    if not isinstance(archive, Archive):
+        with Archive(archive) as opened:
+            return run_brief(config, opened, issue_date, out, progress, collect=collect, writer=writer)
+    out = Path(out)
+    progress = progress or (lambda _line: None)
     report = ingest(config, archive, issue_date, progress) if collect else None
     progress("ranking stories")
     result = build_stories(archive.articles(until=issue_date), config, issue_date,
@@ -166,6 +178,7 @@ def run_brief(config: Config, archive: Archive, issue_date: dt.date, out: Path, 
         "brief.pdf": pdf,
     }
     files = write_outputs(out, payload)
+    logger.info("wrote %s into %s", ", ".join(payload), out)
     archive.save_stories(issue_date, [{**s.to_json(), "doc_titles": s.doc_titles, "numbers": s.numbers}
                                       for s in result.stories])
     archive.save_verdicts(issue_date, [(v.where, v.text, v.status, list(v.missing)) for v in verdicts])

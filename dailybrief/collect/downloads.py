@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import errno
+import logging
 import socket
 import urllib.robotparser
 from collections import defaultdict
@@ -22,6 +23,8 @@ import httpx
 from dailybrief.collect.urls import host_of
 from dailybrief.config import CollectSettings
 from dailybrief.models import Fetch
+
+logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -131,8 +134,10 @@ class Fetcher:
             if not last.retry or attempt == attempts - 1:
                 break
             delay = last.wait or self.settings.backoff * (2 ** attempt)
+            logger.info("%s: %s; retrying in %.1f s", url, last, delay)
             await asyncio.sleep(delay)
         tries = f" after {attempts} tries" if last.retry and attempts > 1 else ""
+        logger.debug("%s: failed: %s%s", url, last, tries)
         return Fetch(url, url, last.status, {}, b"", started, error=f"{last}{tries}")
 
     async def _follow(self, url: str, validators: Validators | None) -> Fetch:
@@ -173,10 +178,12 @@ class Fetcher:
                     raise FetchFailed(f"HTTP {status} {response.reason_phrase}", status=status, retry=True,
                                       wait=wait or 0.0)
                 if status == 304:
+                    logger.debug("GET %s: 304 not modified", current)
                     return Fetch(original, current, 304, dict(response.headers), b"", fetched_at, not_modified=True)
                 if status >= 400:
                     raise FetchFailed(f"HTTP {status} {response.reason_phrase}", status=status)
                 body = await self._read_capped(response)
+                logger.debug("GET %s: HTTP %d, %d bytes", current, status, len(body))
                 return Fetch(original, str(response.url), status, {k.lower(): v for k, v in response.headers.items()},
                              body, fetched_at)
         except httpx.TimeoutException as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,6 +24,8 @@ from dailybrief.extract.article import NotExtractable, Page, extract_article
 from dailybrief.models import FeedItem, Fetch, Source, SourceHealth, content_id
 from dailybrief.plugins.manager import source_types
 from dailybrief.store.archive import Archive, body_hash
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
@@ -90,6 +93,7 @@ class Ingestor:
             listing = Listing(error=f"listing failed: {type(exc).__name__}: {exc}")
         if listing.error:
             health.errors.append(listing.error)
+            logger.warning("source %s: %s", source.name, listing.error)
             self.progress(f"{source.name}: {listing.error}")
             return health
         health.errors.extend(listing.problems)
@@ -105,6 +109,8 @@ class Ingestor:
                 health.unchanged += 1
             if result.why:
                 health.errors.append(f"{item.url}: {result.why}")
+            logger.debug("source %s: %s: %s%s", source.name, item.url, result.outcome,
+                         f" ({result.why})" if result.why else "")
         self.progress(f"{source.name}: {health.seen} items, {health.new} new, {health.unchanged} unchanged, "
                       f"{health.failed} failed")
         return health

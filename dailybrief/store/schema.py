@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import sqlite3
 from collections.abc import Sequence
+
+logger = logging.getLogger(__name__)
 
 Migration = tuple[str, str]
 
@@ -154,5 +157,6 @@ def apply_migrations(db: sqlite3.Connection, migrations: Sequence[Migration]) ->
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+        logger.info("archive migration %s applied", name)
         applied.append(name)
     return applied

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import logging
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -33,6 +34,8 @@ from dailybrief.stories.select import (
 )
 from dailybrief.text.tokens import Signals, signals
 from dailybrief.text.vectors import to_matrix, top_neighbour_sums
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -193,6 +196,10 @@ def _build_stories(articles: Sequence[Article], config: Config, issue_date: dt.d
         story.rank = rank
     for story in selectable[: config.brief.max_sections]:
         story.selected = True
+    logger.info("%d articles in the window and background; %d on theme, %d off theme, %d undated; %d reprint "
+                "groups; %d news stories, %d background; %d selected", len(pool), len(relevant), len(off_theme),
+                len(undated), len(groups), len(selectable), len(stories) - len(selectable),
+                sum(s.selected for s in stories))
     return StoriesResult(stories=stories, undated=undated, off_theme=off_theme)
 
 

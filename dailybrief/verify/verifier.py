@@ -9,11 +9,14 @@ sentence against the references it cites, and — when repairing — try its fal
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dailybrief.models import Brief, Section, Sentence, Verification
 from dailybrief.verify.claims import Evidence, claims, missing_claims
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,10 @@ def settle(where: str, sentence: Sentence, evidence: Mapping[str, Evidence], fal
     for fallback in fallbacks:
         replacement = fallback(sentence)
         if replacement is not None and not check_sentence(replacement, evidence):
+            logger.info("%s: replaced (unsupported: %s): %s", where, ", ".join(missing), sentence.text)
             return (dataclasses.replace(replacement, status="replaced"),
                     Verdict(where, sentence.text, "replaced", tuple(missing)))
+    logger.info("%s: dropped (unsupported: %s): %s", where, ", ".join(missing), sentence.text)
     return None, Verdict(where, sentence.text, "dropped", tuple(missing))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import os
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -24,6 +25,8 @@ import httpx
 from pydantic import ValidationError
 
 from dailybrief.config import Config, ConfigError, LLMSettings
+
+logger = logging.getLogger(__name__)
 
 Message = dict[str, str]
 T = TypeVar("T")
@@ -225,6 +228,7 @@ class ChatClient:
         async with lock:  # the same prompt asked twice at once is sent once
             hit = self._cache.get(key)
             if hit is not None:
+                logger.debug("%s: answer from the cache (%s)", self.settings.model, key[:12])
                 self.usage.cached += 1
                 self.usage.used_tokens += hit.prompt_tokens + hit.completion_tokens
                 return Completion(hit.content, hit.finish_reason, hit.prompt_tokens, hit.completion_tokens, True)
@@ -276,8 +280,12 @@ class ChatClient:
                 continue
             if response.status_code == 200:
                 self._failed_in_a_row = 0
-                return self._completion(response, messages)
+                answer = self._completion(response, messages)
+                logger.debug("%s: %d prompt + %d completion tokens, finish_reason %s", self.settings.model,
+                             answer.prompt_tokens, answer.completion_tokens, answer.finish_reason)
+                return answer
             problem, wait = self._http_problem(response), _retry_after(response)
+            logger.info("%s: %s (attempt %d of %d)", self.settings.model, problem, attempt + 1, attempts)
             if response.status_code in {401, 403, 404}:
                 self.usage.unavailable = problem
                 raise LLMUnavailable(problem)
@@ -292,6 +300,7 @@ class ChatClient:
 
     def _failed(self, problem: str) -> None:
         """Count a failed request; after several in a row the endpoint is given up for the run."""
+        logger.warning("%s: request failed: %s", self.settings.model, problem)
         self.usage.failures.append(problem)
         self._failed_in_a_row += 1
         if self._failed_in_a_row >= GIVE_UP_AFTER:

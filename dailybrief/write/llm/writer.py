@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -62,6 +63,8 @@ from dailybrief.write.llm.prompts import (
 )
 from dailybrief.write.llm.report import LLMReport
 from dailybrief.write.llm.written import Written, clause_counterpart, fact_floor, source_counterpart
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -214,6 +217,7 @@ class LLMWriter:
         """Record why something fell back, once (an unusable endpoint is reported once for the run)."""
         if self.client.usage.unavailable or self.client.usage.budget_exhausted:
             return
+        logger.warning("llm writer: %s", message)
         self.report.notes.append(message)
 
     # ---------------------------------------------------------------- sections
