@@ -9,18 +9,23 @@ from typing import Literal
 
 import click
 
-from dailybrief.cli.common import default_db, fail, issue_date, open_archive, open_config, progress, verbosity
+from dailybrief.cli.common import (
+    default_db,
+    fail,
+    issue_date,
+    open_archive,
+    open_config,
+    progress,
+    run_options,
+    verbosity,
+)
 from dailybrief.collect.report import health_table, problem_lines
 from dailybrief.config import ConfigError
 
 
 @click.command()
 @verbosity
-@click.option("--config", "config_path", required=True, help="The brief's TOML config.")
-@click.option("--date", "date_text", help="Issue date YYYY-MM-DD (default: [brief].date, else today).")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the outputs.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive file (default: beside the config).")
-@click.option("--no-collect", is_flag=True, help="Use the archive as it is; fetch nothing.")
+@run_options("Folder for the outputs.")
 @click.option("--writer", type=click.Choice(["llm", "extractive"]), default=None,
               help="Who writes the prose (default: llm when the config has an [llm] table, else extractive).")
 @click.option("--llm-url", help="Set [llm] base_url, e.g. http://127.0.0.1:8080/v1 (the config stays untouched).")
@@ -73,11 +78,7 @@ def run(config_path: str, date_text: str | None, out_dir: str, db_path: str | No
 
 @click.command()
 @verbosity
-@click.option("--config", "config_path", required=True, help="The brief's TOML config.")
-@click.option("--date", "date_text", help="Issue date YYYY-MM-DD (default: [brief].date, else today).")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for stories.json.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive file (default: beside the config).")
-@click.option("--no-collect", is_flag=True, help="Use the archive as it is; fetch nothing.")
+@run_options("Folder for stories.json.")
 def stories(config_path: str, date_text: str | None, out_dir: str, db_path: str | None, no_collect: bool) -> None:
     """Ingest, then rank the day's stories into stories.json."""
     from dailybrief.pipeline import OutputError, run_stories  # noqa: PLC0415

@@ -74,3 +74,20 @@ def verbosity(command: F) -> F:
                            help="Only errors and results: no progress lines, no warnings.")(command)
     return click.option("-v", "--verbose", count=True, expose_value=False, callback=_set_level,
                         help="Log what happens: -v for each stage's decisions, -vv for every request.")(command)
+
+
+def run_options(out_help: str) -> Callable[[F], F]:
+    """Add what `run` and `stories` share: --config, --date, --out, --db and --no-collect."""
+    def decorate(command: F) -> F:
+        """Apply the options, --config first in the help."""
+        for option in reversed((
+            click.option("--config", "config_path", required=True, help="The brief's TOML config."),
+            click.option("--date", "date_text", help="Issue date YYYY-MM-DD (default: [brief].date, else today)."),
+            click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help=out_help),
+            click.option("--db", "db_path", type=click.Path(dir_okay=False),
+                         help="Archive file (default: beside the config)."),
+            click.option("--no-collect", is_flag=True, help="Use the archive as it is; fetch nothing."),
+        )):
+            command = option(command)
+        return command
+    return decorate
