@@ -78,6 +78,8 @@ class CollectSettings(_Strict):
     max_redirects: Annotated[int, Field(ge=0, le=30)] = 10
     max_items: Annotated[int, Field(ge=1)] = 200
     robots: bool = True
+    # Off: links, redirects and items reach public addresses only (plus the network a source itself is on).
+    allow_private_networks: bool = False
 
 
 class SelectSettings(_Strict):
@@ -102,8 +104,10 @@ class RankSettings(_Strict):
 
 
 def _check_url(value: str) -> str:
-    """Require an absolute http(s) or file URL."""
-    if not re.match(r"^(https?|file)://[^\s/]+|^file:///", value):
+    """Require an absolute http(s) URL (local files are read only by `dir` sources)."""
+    if value.lower().startswith("file:"):
+        raise ValueError(f"expected an absolute http(s):// URL, got {value!r} (local folders are type = \"dir\")")
+    if not re.match(r"^https?://[^\s/]+", value):
         raise ValueError(f"expected an absolute http(s):// URL, got {value!r}")
     return value
 

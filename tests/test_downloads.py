@@ -43,10 +43,10 @@ def settings(**overrides: object) -> CollectSettings:
 
 
 def fetch(url: str, config: CollectSettings | None = None, validators: Validators | None = None) -> tuple[Fetch, float]:
-    """Fetch one URL with a fresh Fetcher; return the Fetch and the seconds it took."""
+    """Fetch one URL with a fresh Fetcher bound to it (as to a source's own URL); return the Fetch and the seconds."""
     async def go() -> Fetch:
         async with Fetcher(config or settings()) as fetcher:
-            return await fetcher.fetch(url, validators)
+            return await (await fetcher.for_source(url)).fetch(url, validators)
 
     started = time.monotonic()
     result = asyncio.run(go())
@@ -54,10 +54,11 @@ def fetch(url: str, config: CollectSettings | None = None, validators: Validator
 
 
 def fetch_all(urls: list[str], config: CollectSettings) -> list[Fetch]:
-    """Fetch URLs concurrently through one Fetcher, as the ingest runner does."""
+    """Fetch URLs concurrently through one Fetcher bound to the first URL's network, as the ingest runner does."""
     async def go() -> list[Fetch]:
         async with Fetcher(config) as fetcher:
-            return list(await asyncio.gather(*(fetcher.fetch(u) for u in urls)))
+            bound = await fetcher.for_source(urls[0])
+            return list(await asyncio.gather(*(bound.fetch(u) for u in urls)))
 
     return asyncio.run(go())
 

@@ -77,7 +77,8 @@ def extract_one(target: str, url: str | None) -> dict[str, Any]:
     if target.startswith(("http://", "https://")):
         async def get() -> Any:
             async with Fetcher(CollectSettings(robots=False)) as fetcher:
-                return await fetcher.fetch(target)
+                # The URL given is the operator's choice (its own network may be private); redirects are not.
+                return await (await fetcher.for_source(target)).fetch(target)
         fetched = asyncio.run(get())
         if fetched.error:
             return {"error": f"{target}: {fetched.error}"}

@@ -1,25 +1,30 @@
 """Polite, bounded async HTTP: concurrency caps, timeouts, retries, robots.txt, conditional GET.
 
 Every failure becomes a `Fetch` with `error` set to one short human line; nothing raises,
-so one bad source or page never stops a run.
+so one bad source or page never stops a run. Every connection, redirect hops included, goes
+through `reach.GuardedBackend`: a Fetcher bound to a source (`for_source`) reaches public
+addresses and the kind of network the source itself is on, nothing else.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import email.utils
 import errno
 import logging
 import socket
 import urllib.robotparser
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from dailybrief.collect.bodies import ACCEPT_ENCODING, BadEncoding, BodyTooLarge, BoundedDecoder
+from dailybrief.collect.reach import GuardedBackend, GuardedTransport, Network, Reach, Refused, reach_of
 from dailybrief.collect.urls import host_of
 from dailybrief.config import CollectSettings
 from dailybrief.models import Fetch
@@ -28,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+FETCHABLE = frozenset({"http", "https"})
 
 
 @dataclass(frozen=True)
@@ -89,33 +95,72 @@ def describe_network_error(exc: BaseException, url: str) -> str:
     return f"{type(exc).__name__}: {text}"[:200]
 
 
-class Fetcher:
-    """Fetch URLs under a global and a per-host concurrency cap (use as `async with`)."""
+@dataclass
+class _Shared:
+    """What every view of one Fetcher shares: concurrency slots, robots.txt rules, one client per Reach."""
 
-    def __init__(self, settings: CollectSettings, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    global_slots: asyncio.Semaphore
+    host_slots: dict[str, asyncio.Semaphore]
+    robots: dict[tuple[Reach, str], urllib.robotparser.RobotFileParser | None] = field(default_factory=dict)
+    robots_locks: dict[tuple[Reach, str], asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
+    # Separate pools per Reach, so a connection opened for one source is never reused by a stricter one.
+    clients: dict[Reach, httpx.AsyncClient] = field(default_factory=dict)
+
+
+class Fetcher:
+    """Fetch URLs under a global and a per-host concurrency cap (use as `async with`).
+
+    A new Fetcher reaches public addresses only (everything with `allow_private_networks`);
+    `for_source(url)` returns a view that may also reach the network `url` itself is on.
+    """
+
+    def __init__(self, settings: CollectSettings, network: Network | None = None) -> None:
         self.settings = settings
-        self._global = asyncio.Semaphore(settings.concurrency)
-        self._hosts: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(settings.per_host))
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
-        self._robots_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        timeout = httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
-                                write=settings.read_timeout, pool=None)
-        self._client = httpx.AsyncClient(
-            timeout=timeout, follow_redirects=False, transport=transport, trust_env=False,
-            headers={"User-Agent": settings.user_agent, "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"},
-            limits=httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency),
-        )
+        self.network = network or Network()
+        self.reach = Reach(everything=settings.allow_private_networks)
+        self._shared = _Shared(asyncio.Semaphore(settings.concurrency),
+                               defaultdict(lambda: asyncio.Semaphore(settings.per_host)))
 
     async def __aenter__(self) -> Fetcher:
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
-        await self._client.aclose()
+        for client in self._shared.clients.values():
+            await client.aclose()
+        self._shared.clients.clear()
+
+    async def for_source(self, url: str) -> Fetcher:
+        """Return a view of this Fetcher that may also reach the kind of network `url` is on."""
+        if self.reach.everything:
+            return self
+        view = copy.copy(self)
+        view.reach = await reach_of(url, self.network, self.settings.connect_timeout)
+        return view
+
+    def _client(self) -> httpx.AsyncClient:
+        """Return the client whose connections this view's Reach allows (made on first use)."""
+        client = self._shared.clients.get(self.reach)
+        if client is None:
+            settings = self.settings
+            timeout = httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
+                                    write=settings.read_timeout, pool=None)
+            limits = httpx.Limits(max_connections=settings.concurrency,
+                                  max_keepalive_connections=settings.concurrency)
+            client = httpx.AsyncClient(
+                timeout=timeout, follow_redirects=False, trust_env=False,
+                transport=GuardedTransport(GuardedBackend(self.reach, self.network), limits),
+                headers={"User-Agent": settings.user_agent, "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+                         "Accept-Encoding": ACCEPT_ENCODING},
+            )
+            self._shared.clients[self.reach] = client
+        return client
 
     async def fetch(self, url: str, validators: Validators | None = None, *, check_robots: bool = True) -> Fetch:
         """Fetch one URL with retries; never raises for network or HTTP trouble."""
         started = datetime.now(UTC)
+        if urlsplit(url).scheme not in FETCHABLE:
+            return Fetch(url, url, 0, {}, b"", started, error=f"refused: {url[:80]} is not an http(s) address")
         if check_robots and self.settings.robots and not await self.allowed(url):
             return Fetch(url, url, 0, {}, b"", started, error="disallowed by robots.txt")
         attempts = self.settings.retries + 1
@@ -123,7 +168,7 @@ class Fetcher:
         for attempt in range(attempts):
             try:
                 # Host slot first: a request queued behind a busy host must not hold a global slot.
-                async with self._hosts[host_of(url)], self._global:
+                async with self._shared.host_slots[host_of(url)], self._shared.global_slots:
                     return await asyncio.wait_for(self._follow(url, validators),
                                                   timeout=self.settings.total_timeout)
             except TimeoutError:
@@ -150,6 +195,8 @@ class Fetcher:
                 return response_or_fetch
             location = response_or_fetch
             nxt = urljoin(current, location)
+            if urlsplit(nxt).scheme not in FETCHABLE:
+                raise FetchFailed(f"refused: redirect to {nxt[:80]}, which is not an http(s) address", status=310)
             if nxt in seen:
                 raise FetchFailed(f"redirect loop ({' -> '.join([*seen[-2:], nxt])})", status=310)
             seen.append(nxt)
@@ -166,7 +213,7 @@ class Fetcher:
                 headers["If-Modified-Since"] = validators.last_modified
         fetched_at = datetime.now(UTC)
         try:
-            async with self._client.stream("GET", current, headers=headers) as response:
+            async with self._client().stream("GET", current, headers=headers) as response:
                 status = response.status_code
                 if status in REDIRECT_STATUSES and response.headers.get("location"):
                     return response.headers["location"]
@@ -186,6 +233,9 @@ class Fetcher:
                 logger.debug("GET %s: HTTP %d, %d bytes", current, status, len(body))
                 return Fetch(original, str(response.url), status, {k.lower(): v for k, v in response.headers.items()},
                              body, fetched_at)
+        except Refused as exc:
+            hop = f" (redirected to {current[:80]})" if current != original else ""
+            raise FetchFailed(f"refused: {exc}{hop}") from exc
         except httpx.TimeoutException as exc:
             raise FetchFailed(describe_network_error(exc, current), retry=True) from exc
         except (httpx.TransportError, OSError) as exc:
@@ -193,31 +243,38 @@ class Fetcher:
             raise FetchFailed(message, retry=message.startswith("server closed")) from exc
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
-        """Read a body, refusing anything larger than the configured cap."""
+        """Read and decode a body, refusing anything larger than the cap, before or after decompression."""
         cap = self.settings.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise FetchFailed(f"response too large ({int(declared):,} bytes; the cap is {cap:,})",
                               status=response.status_code)
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > cap:
-                raise FetchFailed(f"response too large (more than the {cap:,}-byte cap)", status=response.status_code)
-            chunks.append(chunk)
-        return b"".join(chunks)
+        try:
+            decoder = BoundedDecoder(response.headers.get("content-encoding", ""), cap)
+            received = 0
+            async for chunk in response.aiter_raw():
+                received += len(chunk)
+                if received > cap:
+                    raise FetchFailed(f"response too large (more than the {cap:,}-byte cap)",
+                                      status=response.status_code)
+                decoder.feed(chunk)
+        except BodyTooLarge as exc:
+            raise FetchFailed(f"response too large (inflates past the {cap:,}-byte cap)",
+                              status=response.status_code) from exc
+        except BadEncoding as exc:
+            raise FetchFailed(str(exc), status=response.status_code) from exc
+        return decoder.body()
 
     async def allowed(self, url: str) -> bool:
         """Say whether robots.txt lets our User-Agent fetch the URL (unreachable robots.txt allows)."""
         parts = urlsplit(url)
         if parts.scheme not in {"http", "https"}:
             return True
-        root = f"{parts.scheme}://{parts.netloc}"
-        async with self._robots_locks[root]:
-            if root not in self._robots:
-                self._robots[root] = await self._load_robots(root)
-        parser = self._robots[root]
+        key = (self.reach, f"{parts.scheme}://{parts.netloc}")
+        async with self._shared.robots_locks[key]:
+            if key not in self._shared.robots:
+                self._shared.robots[key] = await self._load_robots(key[1])
+        parser = self._shared.robots[key]
         return True if parser is None else parser.can_fetch(self.settings.user_agent, url)
 
     async def _load_robots(self, root: str) -> urllib.robotparser.RobotFileParser | None:

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 
 from dailybrief.collect.downloads import Fetcher
+from dailybrief.collect.reach import Network
 from dailybrief.collect.report import table
 from dailybrief.collect.sources import Listing
 from dailybrief.config import Config
@@ -20,7 +21,7 @@ async def _check(source: Source, fetcher: Fetcher, max_items: int) -> Listing:
     if lister is None:
         return Listing(error=f"unknown source type {source.type!r}")
     try:
-        return await lister(source, fetcher, max_items)
+        return await lister(source, await fetcher.for_source(source.url), max_items)
     except Exception as exc:  # noqa: BLE001 - report, do not crash the check
         return Listing(error=f"listing failed: {type(exc).__name__}: {exc}")
 
@@ -39,11 +40,12 @@ def status_of(listing: Listing, newest: dt.date | None, today: dt.date) -> str:
     return "ok"
 
 
-async def check_sources(config: Config, archive: Archive | None, today: dt.date | None = None) -> tuple[str, int]:
+async def check_sources(config: Config, archive: Archive | None, today: dt.date | None = None,
+                        network: Network | None = None) -> tuple[str, int]:
     """Check every source; return the rendered table and how many are broken, silent or stale."""
     today = today or config.brief.date or dt.date.today()
     sources = config.sources()
-    async with Fetcher(config.collect) as fetcher:
+    async with Fetcher(config.collect, network) as fetcher:
         listings = await asyncio.gather(*(_check(s, fetcher, config.collect.max_items) for s in sources))
     rows = []
     bad = 0

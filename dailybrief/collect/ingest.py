@@ -2,7 +2,9 @@
 
 Sources are listed concurrently; every item is fetched once per run (the same URL in
 three feeds is fetched once), extracted, and stored with its raw fetch in one
-transaction. A failing source or page becomes a line in its SourceHealth row.
+transaction. A failing source or page becomes a line in its SourceHealth row, and so
+does a refused one: a source fetches through a Fetcher bound to it (see `reach`), and only
+a `dir` source's items may be local files.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import httpx
+from urllib.parse import urlsplit
 
 from dailybrief.collect.downloads import Fetcher, Validators
-from dailybrief.collect.sources import Listing, read_file_url
+from dailybrief.collect.reach import Network, Reach
+from dailybrief.collect.sources import Listing, file_path, read_file_url
 from dailybrief.collect.urls import canonical_url
 from dailybrief.config import Config
 from dailybrief.extract.article import NotExtractable, Page, extract_article
@@ -57,7 +59,7 @@ class Ingestor:
     """Collect every source of a config into an archive."""
 
     def __init__(self, config: Config, archive: Archive, progress: Progress | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 network: Network | None = None) -> None:
         self.config = config
         self.archive = archive
         self.progress = progress or (lambda _line: None)
@@ -65,15 +67,15 @@ class Ingestor:
         self._tick = getattr(progress, "tick", None)
         self._listed = 0
         self._handled = 0
-        self.transport = transport
-        self._inflight: dict[str, asyncio.Task[ItemResult]] = {}
+        self.network = network
+        self._inflight: dict[tuple[str, Reach], asyncio.Task[ItemResult]] = {}
         self.issue_date: dt.date | None = None
 
     async def run(self, issue_date: dt.date | None) -> IngestReport:
         """Ingest every enabled source; return the per-source health."""
         self.issue_date = issue_date
         run_id = self.archive.start_run("ingest", issue_date, str(self.config.path or ""))
-        async with Fetcher(self.config.collect, self.transport) as fetcher:
+        async with Fetcher(self.config.collect, self.network) as fetcher:
             sources = self.config.sources()
             health = await asyncio.gather(*(self._ingest_source(s, fetcher) for s in sources))
         self.archive.finish_run(run_id, list(health))
@@ -87,6 +89,7 @@ class Ingestor:
         if lister is None:
             health.errors.append(f"unknown source type {source.type!r}")
             return health
+        fetcher = await fetcher.for_source(source.url)
         try:
             listing = await lister(source, fetcher, self.config.collect.max_items)
         except Exception as exc:  # noqa: BLE001 - a plugin's bug must not stop the other sources
@@ -125,7 +128,7 @@ class Ingestor:
 
     async def _item_once(self, source: Source, item: FeedItem, fetcher: Fetcher) -> ItemResult:
         """Share one fetch among every source that lists the same page."""
-        key = canonical_url(item.url)
+        key = (canonical_url(item.url), fetcher.reach)
         task = self._inflight.get(key)
         if task is not None:
             first = await asyncio.shield(task)
@@ -138,8 +141,10 @@ class Ingestor:
     async def _ingest_item(self, source: Source, item: FeedItem, fetcher: Fetcher) -> ItemResult:
         """Fetch, extract and store one page."""
         stored = self.archive.validators(item.url)
-        if item.url.startswith("file://"):
-            fetched = read_file_url(item.url, self.config.collect.max_bytes)
+        if urlsplit(item.url).scheme == "file":
+            if source.type != "dir":
+                return ItemResult("failed", "refused: a local file; only a dir source reads files")
+            fetched = read_file_url(item.url, file_path(source.url), self.config.collect.max_bytes)
         else:
             conditional = Validators(stored.etag, stored.last_modified) if stored else None
             fetched = await fetcher.fetch(item.url, conditional)
@@ -179,6 +184,6 @@ class Ingestor:
 
 
 def ingest(config: Config, archive: Archive, issue_date: dt.date | None, progress: Progress | None = None,
-           transport: httpx.AsyncBaseTransport | None = None) -> IngestReport:
+           network: Network | None = None) -> IngestReport:
     """Run an ingest to completion (synchronous entry point)."""
-    return asyncio.run(Ingestor(config, archive, progress, transport).run(issue_date))
+    return asyncio.run(Ingestor(config, archive, progress, network).run(issue_date))

@@ -2,12 +2,15 @@
 
 A lister turns a configured Source into the items (article URLs) it currently offers. A
 source that cannot be read at all sets `error`; problems with single items are listed
-in `problems` and the rest of the source is still used.
+in `problems` and the rest of the source is still used. Only a `dir` source reads local
+files, and only inside its folder: a symlink that leads out of it is refused.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import os
+import stat
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,8 +85,19 @@ def file_path(url: str) -> Path:
     return Path(unquote(urlsplit(url).path))
 
 
+def outside_folder(path: Path, folder: Path) -> str | None:
+    """Return why a file is refused when it (symlinks resolved) lies outside a folder, None when inside."""
+    if path.resolve().is_relative_to(folder.resolve()):
+        return None
+    try:
+        shown = path.relative_to(folder)
+    except ValueError:
+        shown = Path(path.name)
+    return f"refused: {shown} leads outside the folder"
+
+
 async def list_dir(source: Source, fetcher: Fetcher, max_items: int) -> Listing:
-    """List the .html/.htm/.txt files of a local folder (recursively, in name order)."""
+    """List the .html/.htm/.txt files of a local folder (recursively, in name order), never outside it."""
     root = file_path(source.url)
     if not root.is_dir():
         return Listing(error=f"folder {root} does not exist" if not root.exists() else f"{root} is not a folder")
@@ -92,22 +106,38 @@ async def list_dir(source: Source, fetcher: Fetcher, max_items: int) -> Listing:
         files = sorted(p for p in root.rglob("*") if p.suffix.lower() in DIR_SUFFIXES and p.is_file())
     except OSError as exc:
         return Listing(error=f"cannot list folder {root}: {exc.strerror}")
+    inside = []
+    for path in files:
+        why = outside_folder(path, root)
+        if why:
+            listing.problems.append(why)
+        else:
+            inside.append(path)
     if not files:
         listing.problems.append(f"folder {root} holds no .html, .htm or .txt files")
-    listing.items = [FeedItem(url=p.resolve().as_uri(), title=p.stem, source=source.name) for p in files[:max_items]]
+    listing.items = [FeedItem(url=p.resolve().as_uri(), title=p.stem, source=source.name) for p in inside[:max_items]]
     return listing
 
 
-def read_file_url(url: str, max_bytes: int | None = None) -> Fetch:
-    """Read a file:// URL as a Fetch; an unreadable or oversized file gives a Fetch with `error`."""
+def read_file_url(url: str, folder: Path, max_bytes: int | None = None) -> Fetch:
+    """Read a file:// URL inside `folder` as a Fetch; a file outside it, unreadable or oversized gives `error`."""
     path = file_path(url)
     now = datetime.now(UTC)
     try:
-        size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
+        refused = outside_folder(path, folder)
+        if refused:
+            return Fetch(url, url, 0, {}, b"", now, error=refused)
+        # O_NOFOLLOW: a file swapped for a symlink after the check is not followed; O_NONBLOCK: a FIFO cannot hang us.
+        fd = os.open(path.resolve(), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return Fetch(url, url, 0, {}, b"", now, error=f"refused: {path.name} is not a regular file")
+            body = handle.read(max_bytes + 1 if max_bytes is not None else -1)
+        if max_bytes is not None and len(body) > max_bytes:
+            size = max(info.st_size, len(body))
             return Fetch(url, url, 0, {}, b"", now,
                          error=f"{path.name} is too large ({size:,} bytes; the cap is {max_bytes:,})")
-        body = path.read_bytes()
     except OSError as exc:
         return Fetch(url, url, 0, {}, b"", now, error=f"cannot read {path.name}: {exc.strerror}")
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
