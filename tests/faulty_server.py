@@ -2,7 +2,7 @@
 
 Routes map a path (without query) to a handler: a callable taking an `Exchange`. The
 factories below build the usual faults (status codes, Retry-After, slow or hanging
-responses, redirect loops, huge bodies, wrong charsets, conditional GET). Every
+responses, redirect loops, huge bodies, gzip bombs, wrong charsets, conditional GET). Every
 request is logged with its headers, and the number of requests in flight is tracked,
 so tests can assert how often a URL was hit and how many requests ran at once.
 
@@ -11,8 +11,10 @@ Every sleep is bounded and ends early when the server stops, so no test can hang
 
 from __future__ import annotations
 
+import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -171,6 +173,28 @@ def conditional(body: bytes, etag: str, last_modified: str,
         ex.respond(200, body, {"Content-Type": content_type, "ETag": etag, "Last-Modified": last_modified})
 
     return route
+
+
+def gzipped_zeros(mib: int) -> bytes:
+    """Return a valid gzip stream of `mib` MiB of zero bytes (a gzip bomb: about 1 KB per MiB).
+
+    Each MiB is deflated once and repeated: after a full flush the compressor starts afresh,
+    so every MiB of zeros compresses to the same bytes; the trailer's CRC-32 and length are
+    computed over the whole inflated stream, so any gzip reader accepts it.
+    """
+    block = bytes(1 << 20)
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    piece = deflater.compress(block) + deflater.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(mib):
+        crc = zlib.crc32(block, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    return header + piece * mib + deflater.flush() + struct.pack("<II", crc, (mib << 20) & 0xFFFFFFFF)
+
+
+def encoded(body: bytes, encoding: str, content_type: str = "text/html; charset=utf-8") -> Route:
+    """Serve bytes that are already compressed, with the Content-Encoding header that says how."""
+    return page(body, content_type=content_type, headers={"Content-Encoding": encoding})
 
 
 def robots(text: str) -> Route:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import socket
 import time
+import tracemalloc
+import zlib
 from collections.abc import Iterator
 
 import pytest
@@ -17,8 +20,10 @@ from faulty_server import (
     FaultyServer,
     conditional,
     cut_mid_body,
+    encoded,
     error,
     fail_then,
+    gzipped_zeros,
     hang_mid_body,
     huge,
     page,
@@ -225,6 +230,60 @@ def test_50_mb_with_content_length_is_refused_before_reading(faulty_server: Faul
     assert result.error == "response too large (50,000,000 bytes; the cap is 1,000,000)"
     assert took < 2.0
     assert faulty_server.hits("/big.html") == 1
+
+
+# --- compressed bodies: decoded piece by piece, the decoded size counted against the cap -----------
+
+def raw_deflate(data: bytes) -> bytes:
+    """Deflate without the zlib header (what some servers send as Content-Encoding: deflate)."""
+    deflater = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return deflater.compress(data) + deflater.flush()
+
+
+@pytest.mark.parametrize(("body", "encoding"), [
+    (gzip.compress(HTML.encode()), "gzip"), (zlib.compress(HTML.encode()), "deflate"),
+    (raw_deflate(HTML.encode()), "deflate"), (gzip.compress(gzip.compress(HTML.encode())), "gzip, gzip"),
+    (gzip.compress(HTML.encode()[:40]) + gzip.compress(HTML.encode()[40:]), "gzip"),
+    (HTML.encode(), "identity"),
+], ids=["gzip", "deflate-zlib", "deflate-raw", "gzip-twice", "two-gzip-members", "identity"])
+def test_compressed_pages_are_decoded(faulty_server: FaultyServer, body: bytes, encoding: str) -> None:
+    faulty_server["/a.html"] = encoded(body, encoding)
+    result, _took = fetch(faulty_server.url("/a.html"), settings(robots=False))
+    assert result.error is None
+    assert result.body.decode() == HTML
+    assert faulty_server.requests("/a.html")[0].headers["accept-encoding"] == "gzip, deflate"
+
+
+@pytest.mark.parametrize(("body", "encoding", "line"), [
+    (b"\x1f\x8b\x08\x00garbage that is not deflate data", "gzip", "body is not valid gzip data"),
+    (b"BROTLI?", "br", "unsupported Content-Encoding 'br' (we ask for gzip, deflate)"),
+])
+def test_undecodable_bodies_are_one_clear_line(faulty_server: FaultyServer, body: bytes, encoding: str,
+                                               line: str) -> None:
+    faulty_server["/a.html"] = encoded(body, encoding)
+    result, _took = fetch(faulty_server.url("/a.html"), settings(robots=False))
+    assert result.error is not None and result.error.startswith(line)
+    assert faulty_server.hits("/a.html") == 1
+
+
+@pytest.mark.parametrize("layers", [1, 2], ids=["1-GiB-in-1-MB", "1-GiB-in-2-KB-gzip-of-gzip"])
+def test_a_gzip_bomb_stops_at_the_cap_without_inflating_in_memory(faulty_server: FaultyServer, layers: int) -> None:
+    body = gzipped_zeros(1024)
+    if layers == 2:
+        body = gzip.compress(body)
+    assert len(body) < (1_100_000 if layers == 1 else 10_000), "the bomb is small on the wire"
+    faulty_server["/bomb.html"] = encoded(body, ", ".join(["gzip"] * layers))
+    tracemalloc.start()
+    try:
+        result, took = fetch(faulty_server.url("/bomb.html"), settings(max_bytes=2 * MB, robots=False))
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.error == "response too large (inflates past the 2,000,000-byte cap)"
+    assert result.body == b""
+    assert peak < 16 * MB, f"decoding held {peak:,} bytes at once"
+    assert took < 3.0
+    assert faulty_server.hits("/bomb.html") == 1, "a refused size is not retried"
 
 
 # --- politeness ---------------------------------------------------------------------------

@@ -24,8 +24,10 @@ from faulty_server import (
     FaultyServer,
     Route,
     conditional,
+    encoded,
     error,
     fail_then,
+    gzipped_zeros,
     hang_mid_body,
     huge,
     page,
@@ -155,6 +157,8 @@ ITEM_FAULTS = [
     pytest.param({"/bad.html": huge(50 * MB, content_length=True)},
                  "response too large (50,000,000 bytes; the cap is 1,000,000)", 1, id="50MB-content-length"),
     pytest.param({"/bad.html": page(b"")}, "not extracted: empty body", 1, id="empty-body"),
+    pytest.param({"/bad.html": encoded(gzipped_zeros(10), "gzip")},
+                 "response too large (inflates past the 1,000,000-byte cap)", 1, id="10KB-gzip-bomb"),
 ]
 
 

@@ -24,10 +24,10 @@ import httpx
 
 Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
 
-# Checked in this order: 127.0.0.1 is also "private" and 169.254.169.254 also "private" in ipaddress's terms.
+# Checked in this order: ipaddress also calls 127.0.0.1, 169.254.169.254 and 240.0.0.1 "private".
 KIND_CHECKS: tuple[tuple[str, str], ...] = (
     ("loopback", "is_loopback"), ("link-local", "is_link_local"), ("multicast", "is_multicast"),
-    ("unspecified", "is_unspecified"), ("private", "is_private"), ("reserved", "is_reserved"),
+    ("unspecified", "is_unspecified"), ("reserved", "is_reserved"), ("private", "is_private"),
 )
 KIND_PHRASES = {
     "loopback": "a loopback address", "link-local": "a link-local address", "multicast": "a multicast address",
@@ -108,9 +108,8 @@ class Network:
 
 async def addresses_of(host: str, port: int, resolver: Resolver) -> list[str]:
     """Return the addresses a host stands for: itself when it is an address, else what the resolver says."""
-    literal = ip_literal(host)
-    if literal is not None:
-        return [str(literal)]
+    if ip_literal(host) is not None:
+        return [host.strip("[]")]  # as written, so a refusal names it the way the link did
     return list(await resolver(host, port))
 
 
