@@ -99,10 +99,9 @@ class LiveApp:
 
 
 @contextmanager
-def live_app(built: Built, *, read_open: bool = True) -> Iterator[LiveApp]:
-    """Serve the app over a built archive; approved outputs go to <root>/published."""
-    settings = WebSettings(db=built.db, out=built.root / "published", read_open=read_open)
-    with LiveApp(settings) as app:
+def live_app(built: Built, **settings: Any) -> Iterator[LiveApp]:
+    """Serve the app over a built archive with WebSettings keywords; outputs go to <root>/published."""
+    with LiveApp(WebSettings(db=built.db, out=built.root / "published", **settings)) as app:
         yield app
 
 

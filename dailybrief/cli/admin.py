@@ -55,8 +55,17 @@ def demo(out_dir: str) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
               help="Folder for approved briefs' files (default: published/ beside the archive).")
 @click.option("--login-to-read", is_flag=True, help="Require a login to read too (always so off loopback).")
-def serve(db_path: str, host: str, port: int, out_dir: str | None, login_to_read: bool) -> None:
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="A Host name the app answers besides loopback names and the bound address (repeatable); "
+                   "any other gets 400. A name beyond loopback (a reverse proxy's) makes cookies Secure.")
+@click.option("--secret-file", type=click.Path(dir_okay=False),
+              help="File holding the cookie-signing key, created 0600 if absent "
+                   "(default: ~/.config/dailybrief/secret_key; $DAILYBRIEF_SECRET_KEY wins when set).")
+def serve(db_path: str, host: str, port: int, *, out_dir: str | None, login_to_read: bool,
+          allowed_hosts: tuple[str, ...], secret_file: str | None) -> None:
     """Serve the editor web app (review, edit, approve) over an archive."""
+    from dailybrief.web.secretkey import SecretError  # noqa: PLC0415
+    from dailybrief.web.serve import ServeError  # noqa: PLC0415
     from dailybrief.web.serve import serve as run_server  # noqa: PLC0415
 
     db = Path(db_path)
@@ -64,8 +73,10 @@ def serve(db_path: str, host: str, port: int, out_dir: str | None, login_to_read
         fail(f"{db}: no such archive (run `dailybrief run` first, or give --db PATH)")
     out = Path(out_dir) if out_dir else None
     try:
-        run_server(db, host, port, out=out, login_to_read=login_to_read, echo=lambda line: click.echo(line, err=True))
-    except ArchiveError as exc:
+        run_server(db, host, port, out=out, login_to_read=login_to_read, allowed_hosts=allowed_hosts,
+                   secret_file=Path(secret_file) if secret_file else None,
+                   echo=lambda line: click.echo(line, err=True))
+    except (ArchiveError, SecretError, ServeError) as exc:
         fail(str(exc))
 
 
@@ -82,14 +93,41 @@ def user() -> None:
               help="Archive file.")
 @click.password_option("--password", help="The password (prompted for, hidden, when not given).")
 def user_add(name: str, db_path: str, password: str) -> None:
-    """Add an editor (or reset a password).
+    """Add an editor (or reset a password, which signs that user out everywhere).
 
     The password is prompted for twice, hidden, and stored only as an Argon2id hash.
     """
     from dailybrief.web.serve import UserError, add_user  # noqa: PLC0415
 
     try:
-        new = add_user(Path(db_path), name, password)
+        new, ended = add_user(Path(db_path), name, password)
     except (UserError, ArchiveError) as exc:
         fail(str(exc))
-    click.echo(f"{'added user' if new else 'new password for'} {name} in {db_path}")
+    if new:
+        click.echo(f"added user {name} in {db_path}")
+    else:
+        click.echo(f"new password for {name} in {db_path}; {signed_out(ended)}")
+
+
+@user.command("remove")
+@verbosity
+@click.argument("name")
+@click.option("--db", "db_path", default="dailybrief.db", show_default=True, type=click.Path(dir_okay=False),
+              help="Archive file.")
+def user_remove(name: str, db_path: str) -> None:
+    """Remove an editor; the user's sessions end at once (revisions they wrote keep their name)."""
+    from dailybrief.web.serve import UserError, remove_user  # noqa: PLC0415
+
+    db = Path(db_path)
+    if not db.exists():
+        fail(f"{db}: no such archive")
+    try:
+        ended = remove_user(db, name)
+    except (UserError, ArchiveError) as exc:
+        fail(str(exc))
+    click.echo(f"removed user {name} from {db_path}; {signed_out(ended)}")
+
+
+def signed_out(sessions: int) -> str:
+    """Say how many sessions a change to a user ended."""
+    return f"{sessions} signed-in session{'s' if sessions != 1 else ''} ended"

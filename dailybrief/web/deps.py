@@ -1,4 +1,4 @@
-"""What every route needs: settings, the archive, the signed-in user, CSRF checks, flashes and templates."""
+"""What every route needs: settings, the archive, the signed-in user, CSRF checks, flashes, bounds and templates."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import HTTPException, Request
+from fastapi import Form, HTTPException, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -27,16 +28,26 @@ STATUS_NAMES = {"draft": "草稿", "approved": "已批准", "published": "已发
 VERDICT_NAMES = {"verified": "已核验", "unchecked": "无需核验", "unsupported": "无支撑", "replaced": "已修复",
                  "dropped": "已删除"}
 LINKABLE = ("http://", "https://")
+# Host headers the app answers by default (`serve --allowed-host` adds more; the bound address is added).
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+SESSION_LIFETIME = dt.timedelta(days=7)
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer: anything above it cannot name a row
+# Numbers in paths and forms: bounded, so a huge value is a 422 naming the field, never a server error.
+RowId = Annotated[int, PathParam(ge=1, le=MAX_ROW_ID)]
+FormRevision = Annotated[int, Form(ge=1, le=MAX_ROW_ID)]
+_NOT_LOOKED_UP = object()
 
 
 @dataclass(frozen=True)
 class WebSettings:
-    """How the app runs: which archive, where approved outputs go, whether reading needs a login."""
+    """How the app runs: which archive, where approved outputs go, who may read, how sessions are kept."""
 
     db: Path
     out: Path
     read_open: bool = True
-    secret: str | None = None
+    secret: str | None = None  # signs the session cookie; None: a random key that lives as long as the process
+    secure: bool = False  # Secure cookies and HSTS: the app is served beyond loopback
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
 
 
 class LoginRequired(Exception):
@@ -83,9 +94,19 @@ def open_store(request: Request) -> Iterator[WebStore]:
 
 
 def current_user(request: Request) -> str | None:
-    """Return the signed-in user's name."""
-    user = request.session.get("user")
-    return user if isinstance(user, str) else None
+    """Return the signed-in user: the user of the live server-side session the cookie names, if any."""
+    known = getattr(request.state, "user", _NOT_LOOKED_UP)  # looked up once per request
+    if known is not _NOT_LOOKED_UP:
+        return known if isinstance(known, str) else None
+    token = request.session.get("sid")
+    user = None
+    if isinstance(token, str) and token:
+        with open_store(request) as store:
+            user = store.session_user(token)
+        if user is None:  # ended (sign-out, password reset, user removed) or expired: forget it
+            request.session.pop("sid", None)
+    request.state.user = user
+    return user
 
 
 def csrf_token(request: Request) -> str:

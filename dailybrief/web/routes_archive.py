@@ -19,6 +19,8 @@ from dailybrief.web.store import WebStore
 router = APIRouter()
 HEALTH_RUNS = 10
 SPANS = (30, 90)
+# The days a chart may end on: beyond them a date is a mistake (and date arithmetic would overflow).
+FIRST_END, LAST_END = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 BAD_FIRST = {"broken": 0, "silent": 1, "stale": 2, "partial": 3, "ok": 4}
 
 
@@ -75,11 +77,13 @@ def theme_keywords(store: WebStore) -> tuple[str, list[str]]:
 
 
 @router.get("/trends")
-def trends(request: Request, days: int = 30, end: dt.date | None = None,
+def trends(request: Request, days: int = Query(30, ge=min(SPANS), le=max(SPANS)), end: dt.date | None = None,
            _reader: str | None = Depends(require_reader)) -> Response:
     """Chart how many stories mention each theme keyword per day over the last 30 or 90 days."""
     if days not in SPANS:
         raise HTTPException(422, "days 只能是 30 或 90")
+    if end is not None and not FIRST_END <= end <= LAST_END:
+        raise HTTPException(422, f"end 应在 {FIRST_END} 到 {LAST_END} 之间")
     with open_store(request) as store:
         newest = store.newest_issue_date()
         last = end or (dt.date.fromisoformat(newest) if newest else dt.date.today())

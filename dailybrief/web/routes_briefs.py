@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, Response
 from dailybrief.verify.claims import Evidence
 from dailybrief.verify.evidence import article_evidence
 from dailybrief.web.briefview import cited_articles, load, page_context
-from dailybrief.web.deps import open_store, render, require_reader
+from dailybrief.web.deps import RowId, open_store, render, require_reader
 from dailybrief.web.editing import ADDRESS, changes, slot_map
 from dailybrief.web.evidence import cited_evidence, sentence_segments
 from dailybrief.web.publish import FILES
@@ -27,7 +27,7 @@ def briefs(request: Request, _reader: str | None = Depends(require_reader)) -> R
 
 
 @router.get("/briefs/{brief_id}")
-def brief(request: Request, brief_id: int, _reader: str | None = Depends(require_reader)) -> Response:
+def brief(request: Request, brief_id: RowId, _reader: str | None = Depends(require_reader)) -> Response:
     """Show a brief's current revision, laid out like the PDF, with the evidence panel."""
     with open_store(request) as store:
         row, revision = load(store, brief_id)
@@ -38,7 +38,7 @@ def brief(request: Request, brief_id: int, _reader: str | None = Depends(require
 
 
 @router.get("/briefs/{brief_id}/s/{addr}")
-def sentence(request: Request, brief_id: int, addr: str, fragment: bool = False,
+def sentence(request: Request, brief_id: RowId, addr: str, fragment: bool = False,
              _reader: str | None = Depends(require_reader)) -> Response:
     """Show one sentence (or heading): its verdict, the cited passages with claims marked, the edit form."""
     if not ADDRESS.match(addr):
@@ -58,7 +58,7 @@ def sentence(request: Request, brief_id: int, addr: str, fragment: bool = False,
 
 
 @router.get("/briefs/{brief_id}/revisions")
-def revisions(request: Request, brief_id: int, _reader: str | None = Depends(require_reader)) -> Response:
+def revisions(request: Request, brief_id: RowId, _reader: str | None = Depends(require_reader)) -> Response:
     """List every revision with who saved it, when, and why."""
     with open_store(request) as store:
         row, _current = load(store, brief_id)
@@ -68,7 +68,8 @@ def revisions(request: Request, brief_id: int, _reader: str | None = Depends(req
 
 
 @router.get("/briefs/{brief_id}/revisions/{number}")
-def revision(request: Request, brief_id: int, number: int, _reader: str | None = Depends(require_reader)) -> Response:
+def revision(request: Request, brief_id: RowId, number: RowId,
+             _reader: str | None = Depends(require_reader)) -> Response:
     """Show an old revision read-only, with what changed since the one before it."""
     with open_store(request) as store:
         row, found = load(store, brief_id, number)
@@ -80,7 +81,7 @@ def revision(request: Request, brief_id: int, number: int, _reader: str | None =
 
 
 @router.get("/briefs/{brief_id}/files/{name}")
-def download(request: Request, brief_id: int, name: str, _reader: str | None = Depends(require_reader)) -> Response:
+def download(request: Request, brief_id: RowId, name: str, _reader: str | None = Depends(require_reader)) -> Response:
     """Download one of an approved brief's files."""
     if name not in FILES:
         raise HTTPException(404, "没有这个文件")

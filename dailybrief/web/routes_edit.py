@@ -14,7 +14,7 @@ from dailybrief.pipeline import OutputError
 from dailybrief.render.pdf import PdfError
 from dailybrief.verify.claims import missing_label
 from dailybrief.web.briefview import check_text, counts_of, draft_at, load, recheck, save_verified, writable
-from dailybrief.web.deps import flash, open_store, redirect, render, require_writer, settings
+from dailybrief.web.deps import FormRevision, RowId, flash, open_store, redirect, render, require_writer, settings
 from dailybrief.web.editing import ADDRESS, EditError, clean_text, describe, set_text, slot_map
 from dailybrief.web.publish import output_folder, render_outputs
 from dailybrief.web.store import Conflict
@@ -23,7 +23,7 @@ router = APIRouter()
 
 
 @router.post("/briefs/{brief_id}/edit")
-def edit(request: Request, brief_id: int, *, addr: str = Form(...), text: str = Form(...), base: int = Form(...),
+def edit(request: Request, brief_id: RowId, *, addr: str = Form(...), text: str = Form(...), base: FormRevision,
          csrf: str = Form("")) -> Response:
     """Save a new text for one sentence or heading and verify the brief again."""
     user = require_writer(request, csrf)
@@ -68,7 +68,7 @@ def edit(request: Request, brief_id: int, *, addr: str = Form(...), text: str = 
 
 
 @router.post("/briefs/{brief_id}/check")
-def check(request: Request, brief_id: int, *, addr: str = Form(...), text: str = Form(...),
+def check(request: Request, brief_id: RowId, *, addr: str = Form(...), text: str = Form(...),
           csrf: str = Form("")) -> JSONResponse:
     """Verify a text as it is being typed, without saving: what in it has no support in the sources cited there."""
     require_writer(request, csrf)
@@ -90,7 +90,7 @@ def check(request: Request, brief_id: int, *, addr: str = Form(...), text: str =
 
 
 @router.post("/briefs/{brief_id}/revert")
-def revert(request: Request, brief_id: int, *, to: int = Form(...), base: int = Form(...),
+def revert(request: Request, brief_id: RowId, *, to: FormRevision, base: FormRevision,
            csrf: str = Form("")) -> Response:
     """Make an earlier revision current again (as a new revision; nothing is deleted)."""
     user = require_writer(request, csrf)
@@ -107,7 +107,7 @@ def revert(request: Request, brief_id: int, *, to: int = Form(...), base: int = 
 
 
 @router.post("/briefs/{brief_id}/approve")
-def approve(request: Request, brief_id: int, *, base: int = Form(...), csrf: str = Form("")) -> Response:
+def approve(request: Request, brief_id: RowId, *, base: FormRevision, csrf: str = Form("")) -> Response:
     """Approve a draft whose every claim is supported: render its final files into the output folder."""
     user = require_writer(request, csrf)
     with open_store(request) as store:
@@ -133,7 +133,7 @@ def approve(request: Request, brief_id: int, *, base: int = Form(...), csrf: str
 
 
 @router.post("/briefs/{brief_id}/publish")
-def publish(request: Request, brief_id: int, *, base: int = Form(...), csrf: str = Form("")) -> Response:
+def publish(request: Request, brief_id: RowId, *, base: FormRevision, csrf: str = Form("")) -> Response:
     """Publish an approved brief; from now on it is read-only."""
     user = require_writer(request, csrf)
     with open_store(request) as store:

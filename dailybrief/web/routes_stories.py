@@ -14,7 +14,7 @@ from dailybrief.config import ConfigError, parse_config
 from dailybrief.render.briefjson import brief_to_json
 from dailybrief.stories.build import RankedStory
 from dailybrief.web.briefview import draft_at, load, save_verified
-from dailybrief.web.deps import flash, open_store, redirect, render, require_reader, require_writer
+from dailybrief.web.deps import FormRevision, RowId, flash, open_store, redirect, render, require_reader, require_writer
 from dailybrief.web.editing import Data, EditError, add_section, drop_section, section_key
 from dailybrief.web.store import BriefRow, WebStore
 from dailybrief.write.compose import compose_brief
@@ -24,7 +24,7 @@ _CONFLICT = "简报刚被他人修改，请刷新后再试"
 
 
 @router.get("/briefs/{brief_id}/stories")
-def stories(request: Request, brief_id: int, _reader: str | None = Depends(require_reader)) -> Response:
+def stories(request: Request, brief_id: RowId, _reader: str | None = Depends(require_reader)) -> Response:
     """List the day's stories with score, why, and whether the brief has a section on each."""
     with open_store(request) as store:
         row, current = load(store, brief_id)
@@ -59,7 +59,7 @@ def _written(row: BriefRow, story: RankedStory) -> Data:
 
 
 @router.post("/briefs/{brief_id}/stories/{story_id}/add")
-def add(request: Request, brief_id: int, story_id: str, *, base: int = Form(...), replace: str = Form(""),
+def add(request: Request, brief_id: RowId, story_id: str, *, base: FormRevision, replace: str = Form(""),
         csrf: str = Form("")) -> Response:
     """Write a left-out story's section on the spot, verify it and put it into the brief (optionally replacing one)."""
     user = require_writer(request, csrf)
@@ -86,7 +86,7 @@ def add(request: Request, brief_id: int, story_id: str, *, base: int = Form(...)
 
 
 @router.post("/briefs/{brief_id}/stories/{story_id}/drop")
-def drop(request: Request, brief_id: int, story_id: str, *, base: int = Form(...), csrf: str = Form("")) -> Response:
+def drop(request: Request, brief_id: RowId, story_id: str, *, base: FormRevision, csrf: str = Form("")) -> Response:
     """Drop a story's section from the brief (with its summary clause and the references only it cited)."""
     user = require_writer(request, csrf)
     with open_store(request) as store:

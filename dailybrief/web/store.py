@@ -1,18 +1,20 @@
-"""The editor app's tables in the archive file: briefs, revisions, users, secrets, search.
+"""The editor app's tables in the archive file: briefs, revisions, users, sessions, search.
 
 All SQL the web app runs lives here, beside the core's in `dailybrief.store`; it uses the
-archive's connection and transactions, and its migrations (0006–0008) join the archive's one
-migration history the first time a `WebStore` opens the file. A brief is one row per (issue date, title); every
-change is a new numbered revision holding the whole brief.json, so nothing is ever lost.
-Saving is compare-and-swap on the revision number: a writer that read an older revision
-gets `Conflict` instead of overwriting someone else's work.
+archive's connection and transactions, and its migrations (0006–0008, 0010) join the archive's
+one migration history the first time a `WebStore` opens the file. A brief is one row per
+(issue date, title); every change is a new numbered revision holding the whole brief.json, so
+nothing is ever lost. Saving is compare-and-swap on the revision number: a writer that read an
+older revision gets `Conflict` instead of overwriting someone else's work. Sessions are rows
+keyed by the SHA-256 of the cookie's random token (a copy of the archive holds no usable
+token); the session-signing key is never kept here (0007's `web_secrets` table is unused now).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,7 +77,18 @@ WEB_MIGRATIONS: list[Migration] = [
         );
         CREATE VIRTUAL TABLE search_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
     """),
+    ("0010_sessions", """
+        CREATE TABLE web_sessions (
+            id TEXT PRIMARY KEY,
+            user TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE INDEX web_sessions_user ON web_sessions(user);
+    """),
 ]
+SESSION_TOUCH = dt.timedelta(minutes=1)  # last_seen is rewritten at most this often
 
 BRIEF_COLUMNS = ("id, issue_date, title, status, revision, sentences, checked, unsupported, created_at, updated_at,"
                  " approved_by, approved_at, published_by, published_at, out_dir, config, config_path")
@@ -245,13 +258,21 @@ class WebStore:
                                (issue_date,)).fetchall()
         return [{"where": r[0], "text": r[1], "status": r[2], "missing": json.loads(r[3])} for r in rows]
 
-    # ----------------------------------------------------------------------------- users and secrets
+    # ----------------------------------------------------------------------------- users and sessions
 
-    def add_user(self, name: str, password_hash: str) -> None:
-        """Create a user or replace its password."""
+    def add_user(self, name: str, password_hash: str) -> int:
+        """Create a user or replace its password; return how many of its sessions that ended (a reset ends all)."""
         with self.archive.transaction() as db:
             db.execute("INSERT INTO users VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET"
                        " password_hash = excluded.password_hash", (name, password_hash, now()))
+            return db.execute("DELETE FROM web_sessions WHERE user = ?", (name,)).rowcount
+
+    def remove_user(self, name: str) -> int | None:
+        """Delete a user and end its sessions; return how many ended (None when there is no such user)."""
+        with self.archive.transaction() as db:
+            if db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 0:
+                return None
+            return db.execute("DELETE FROM web_sessions WHERE user = ?", (name,)).rowcount
 
     def password_hash(self, name: str) -> str | None:
         """Return a user's stored password hash."""
@@ -262,11 +283,31 @@ class WebStore:
         """Return the user names."""
         return [str(r[0]) for r in self.db.execute("SELECT name FROM users ORDER BY name")]
 
-    def secret(self, name: str) -> str:
-        """Return a named random secret (the session-signing key), creating it on first use."""
+    def start_session(self, user: str, token: str, lifetime: dt.timedelta) -> None:
+        """Record a new session for a signed-in user (and forget sessions that have expired)."""
+        stamp = now()
+        expires = (dt.datetime.fromisoformat(stamp) + lifetime).isoformat(timespec="seconds")
         with self.archive.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO web_secrets VALUES (?, ?)", (name, secrets.token_urlsafe(48)))
-            return str(db.execute("SELECT value FROM web_secrets WHERE name = ?", (name,)).fetchone()[0])
+            db.execute("DELETE FROM web_sessions WHERE expires_at <= ?", (stamp,))
+            db.execute("INSERT INTO web_sessions VALUES (?, ?, ?, ?, ?)",
+                       (session_key(token), user, stamp, stamp, expires))
+
+    def session_user(self, token: str) -> str | None:
+        """Return the user of a live session (None when it ended, expired or its user is gone)."""
+        stamp = now()
+        row = self.db.execute("SELECT s.user, s.last_seen FROM web_sessions s JOIN users u ON u.name = s.user"
+                              " WHERE s.id = ? AND s.expires_at > ?", (session_key(token), stamp)).fetchone()
+        if row is None:
+            return None
+        if dt.datetime.fromisoformat(str(row[1])) + SESSION_TOUCH <= dt.datetime.fromisoformat(stamp):
+            with self.archive.transaction() as db:
+                db.execute("UPDATE web_sessions SET last_seen = ? WHERE id = ?", (stamp, session_key(token)))
+        return str(row[0])
+
+    def end_session(self, token: str) -> None:
+        """End one session (signing out)."""
+        with self.archive.transaction() as db:
+            db.execute("DELETE FROM web_sessions WHERE id = ?", (session_key(token),))
 
     # ----------------------------------------------------------------------------- articles, sources, trends
 
@@ -349,6 +390,11 @@ class WebStore:
             args.append(kind)
         rows = self.db.execute(sql + " ORDER BY bm25(search_fts, 4.0, 1.0) LIMIT ?", [*args, limit]).fetchall()
         return [(str(r[0]), str(r[1])) for r in rows]
+
+
+def session_key(token: str) -> str:
+    """Return what the archive keeps of a session token: its SHA-256, never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _dumps(data: Any) -> str:
