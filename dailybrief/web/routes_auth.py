@@ -1,16 +1,30 @@
-"""Signing in and out: users from `dailybrief user add`, Argon2id password hashes, signed session cookies.
+"""Signing in and out: users from `dailybrief user add`, Argon2id password hashes, server-side sessions.
 
-Repeated wrong passwords lock the name (and, across names, the address) for a while: see `throttle`.
+Signing in records a session in the archive and puts its random token in the signed cookie;
+signing out, a password reset and `dailybrief user remove` delete the row, so a copied or
+replayed cookie is worth nothing from then on. Repeated wrong passwords lock the name (and,
+across names, the address) for a while: see `throttle`.
 """
 
 from __future__ import annotations
+
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from dailybrief.web.deps import check_csrf, current_user, flash, open_store, redirect, render, rotate_csrf
+from dailybrief.web.deps import (
+    SESSION_LIFETIME,
+    check_csrf,
+    current_user,
+    flash,
+    open_store,
+    redirect,
+    render,
+    rotate_csrf,
+)
 from dailybrief.web.throttle import LoginThrottle
 
 router = APIRouter()
@@ -63,8 +77,15 @@ def login(request: Request, *, name: str = Form(...), password: str = Form(...),
         throttle.failed(name.strip(), address)
         return render(request, "login.html", 401, next=safe_next(next), error="用户名或密码不正确")
     throttle.succeeded(name.strip())
+    token = secrets.token_urlsafe(32)
+    earlier = request.session.get("sid")
+    with open_store(request) as store:
+        if isinstance(earlier, str):
+            store.end_session(earlier)  # a new sign-in on this browser replaces its session
+        store.start_session(name.strip(), token, SESSION_LIFETIME)
     request.session.clear()
-    request.session["user"] = name.strip()
+    request.session["sid"] = token
+    request.state.user = name.strip()
     rotate_csrf(request)
     flash(request, f"欢迎，{name.strip()}", "ok")
     return redirect(safe_next(next))
@@ -72,10 +93,15 @@ def login(request: Request, *, name: str = Form(...), password: str = Form(...),
 
 @router.post("/logout")
 def logout(request: Request, csrf: str = Form("")) -> Response:
-    """Sign out."""
+    """Sign out: the session ends on the server, so its cookie is worthless even if someone kept a copy."""
     check_csrf(request, csrf)
     had = current_user(request)
+    token = request.session.get("sid")
+    if isinstance(token, str):
+        with open_store(request) as store:
+            store.end_session(token)
     request.session.clear()
+    request.state.user = None
     rotate_csrf(request)
     if had:
         flash(request, "已退出登录")
