@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from webfixtures import USERS, current, numbered_sentence, wrong_value
+from webfixtures import USERS, current, live_app, numbered_sentence, wrong_value
 
 from dailybrief.config import load_config
 from dailybrief.store.archive import Archive
@@ -229,3 +229,40 @@ def test_sources_search_and_trends_pages(tab, built):
     assert tab.page.locator("#trend-chart g.row").count() == len(config.theme.keywords)
     tab.shot("11-trends")
     assert not tab.errors
+
+
+# ----------------------------------------------------------------------------------- sessions in the browser
+
+
+def test_a_cookie_kept_from_before_signing_out_does_not_sign_in_again(browser, app, built):
+    row, _revision = current(built)
+    editor = Tab(browser, app.url)
+    editor.login("alice")
+    kept = editor.context.cookies()
+    assert [c["name"] for c in kept] == ["dailybrief_session"] and kept[0]["httpOnly"]
+    copy = Tab(browser, app.url)  # the same cookie in another browser: still signed in while the session lives
+    copy.context.add_cookies(kept)
+    copy.page.goto(f"/briefs/{row.id}")
+    assert copy.page.locator("header .user").inner_text() == "alice"
+    copy.context.close()
+    editor.page.click("header .who button")
+    editor.page.wait_for_selector("header .who a[href='/login']")
+    editor.context.close()
+    thief = Tab(browser, app.url)
+    thief.context.add_cookies(kept)
+    thief.page.goto(f"/briefs/{row.id}")
+    assert thief.page.locator("header .user").count() == 0
+    assert thief.page.locator("header .who a[href='/login']").count() == 1
+    thief.shot("12-replayed-cookie")
+    thief.context.close()
+
+
+def test_signing_in_works_with_secure_cookies_on_a_trustworthy_origin(browser, built):
+    """Beyond loopback cookies are Secure; chromium keeps them for http://127.0.0.1 (a trustworthy origin) too."""
+    with live_app(built, secure=True, read_open=False) as served:
+        tab = Tab(browser, served.url)
+        tab.login("bob")
+        (cookie,) = tab.context.cookies()
+        assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+        assert tab.page.locator("header .user").inner_text() == "bob"
+        tab.context.close()
