@@ -268,7 +268,7 @@ class Fetcher:
     async def allowed(self, url: str) -> bool:
         """Say whether robots.txt lets our User-Agent fetch the URL (unreachable robots.txt allows)."""
         parts = urlsplit(url)
-        if parts.scheme not in {"http", "https"}:
+        if parts.scheme not in FETCHABLE:
             return True
         key = (self.reach, f"{parts.scheme}://{parts.netloc}")
         async with self._shared.robots_locks[key]:
