@@ -28,9 +28,11 @@ import itsdangerous
 import pytest
 from webfixtures import Built, LiveApp, csrf_of, live_app, login, numbered_sentence
 
+from dailybrief.store.archive import Archive
 from dailybrief.web.deps import LOOPBACK_HOSTS, SESSION_LIFETIME
 from dailybrief.web.secretkey import SECRET_ENV, SecretError, default_secret_file, load_signing_key
 from dailybrief.web.serve import ServeError, web_settings
+from dailybrief.web.store import WEB_MIGRATIONS, WebStore
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 DAILYBRIEF = Path(sys.executable).parent / "dailybrief"
@@ -173,6 +175,17 @@ def test_an_expired_session_signs_nobody_in_and_is_cleared_at_the_next_sign_in(k
         assert write_status(c, built) == 401
         login(c, "bob")
     assert rows(built.db, "SELECT * FROM web_sessions WHERE id = ?", key) == []
+
+
+def test_upgrading_an_archive_drops_the_signing_key_older_versions_kept_in_it(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    with Archive(db) as archive:
+        archive.migrate([m for m in WEB_MIGRATIONS if m[0] < "0010"])  # an archive as the previous release left it
+        archive.db.execute("INSERT INTO web_secrets VALUES ('session', ?)", ("old-key-" + "x" * 40,))
+    with Archive(db) as archive:
+        WebStore(archive)
+        assert archive.db.execute("SELECT COUNT(*) FROM web_secrets").fetchone() == (0,)
+        assert archive.db.execute("SELECT COUNT(*) FROM web_sessions").fetchone() == (0,)
 
 
 # ----------------------------------------------------------------------------------- Host header and bounds

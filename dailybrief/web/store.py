@@ -7,7 +7,8 @@ one migration history the first time a `WebStore` opens the file. A brief is one
 nothing is ever lost. Saving is compare-and-swap on the revision number: a writer that read an
 older revision gets `Conflict` instead of overwriting someone else's work. Sessions are rows
 keyed by the SHA-256 of the cookie's random token (a copy of the archive holds no usable
-token); the session-signing key is never kept here (0007's `web_secrets` table is unused now).
+token); the session-signing key is never kept here (0010 empties 0007's `web_secrets` table,
+which nothing reads any more).
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ WEB_MIGRATIONS: list[Migration] = [
             expires_at TEXT NOT NULL
         );
         CREATE INDEX web_sessions_user ON web_sessions(user);
+        DELETE FROM web_secrets;
     """),
 ]
 SESSION_TOUCH = dt.timedelta(minutes=1)  # last_seen is rewritten at most this often
