@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 ENV_NAME = r"[A-Z_][A-Z0-9_]{0,63}"
+CHANNEL_NAME = r"^[^\s/\\.][^\s/\\]{0,63}$"  # also a folder name in the outbox: no slash, no leading dot
 
 
 class _Strict(BaseModel):
@@ -37,7 +38,7 @@ def check_base_url(value: str | None) -> str | None:
 class ChannelSettings(_Strict):
     """What every `[[publish]]` channel has: a unique name, links, and how hard to try."""
 
-    name: str = Field(pattern=r"^(?!\.\.?$)[^\s/\\]{1,64}$")
+    name: str = Field(pattern=CHANNEL_NAME)
     enabled: bool = True
     base_url: str | None = None
     retries: Annotated[int, Field(ge=0, le=10)] = 3
@@ -193,7 +194,7 @@ class PluginChannel(BaseModel):
 
     model_config = ConfigDict(extra="allow", strict=True, frozen=True)
 
-    name: str = Field(pattern=r"^(?!\.\.?$)[^\s/\\]{1,64}$")
+    name: str = Field(pattern=CHANNEL_NAME)
     type: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
     enabled: bool = True
 
