@@ -19,13 +19,13 @@ BASE_URL = "https://brief.example.org/briefs/"
 
 
 def make_brief(sections: int = 3, *, sentences: int = 2, title: str = "新质生产力每日动态",
-               padding: int = 0) -> Brief:
-    """Return a brief with `sections` sections; `padding` lengthens every fact sentence by that many characters."""
+               padding: int = 0, heading_padding: int = 0) -> Brief:
+    """Return a brief with `sections` sections; the paddings lengthen every fact sentence and heading."""
     refs = tuple(Reference(f"R{n}", f"发布单位{n}", f"关于第{n}项工作的通知", DAY - dt.timedelta(days=n),
                            f"https://www.example.gov.cn/art/{n}.html", f"用于核验第{n}节的数字")
                  for n in range(1, sections + 1))
     body = tuple(
-        Section(n, f"第{n}项工作推进，意味着第{n}条主线", f"story{n}",
+        Section(n, f"第{n}项工作推进，意味着第{n}条主线" + "长" * heading_padding, f"story{n}",
                 (tuple(Sentence(f"第{n}节第{k}句：某部门印发方案，提出到2028年建成{n * 10 + k}个项目。" + "数" * padding,
                                 (f"R{n}",)) for k in range(1, sentences + 1)),
                  (Sentence(f"这意味着第{n}项工作进入落地阶段。", (), "analysis"),)))

@@ -17,9 +17,9 @@ from dailybrief.store.archive import Archive
 FAST = {"retries": 2, "backoff_s": 0.01, "timeout_s": 5}
 
 
-def run(tmp_path, server, channels, env, *, sections=3, padding=0, force=False):
+def run(tmp_path, server, channels, env, *, sections=3, padding=0, heading_padding=0, force=False):
     config = config_with(tmp_path, channels, {"base_url": BASE_URL})
-    folder = brief_folder(tmp_path / "briefs", make_brief(sections, padding=padding))
+    folder = brief_folder(tmp_path / "briefs", make_brief(sections, padding=padding, heading_padding=heading_padding))
     with Archive(tmp_path / "a.db") as archive:
         report = deliver(config, archive, load_package(folder), build_channels(config), env=env, force=force)
     return report, folder
@@ -127,13 +127,14 @@ def test_feishu_signed_post_message_within_20_kb(tmp_path, faulty_server):
     env = {"FS_URL": faulty_server.url("/open-apis/bot/v2/hook/abc"), "FS_SECRET": "fs-secret"}
     channel = {"name": "fs", "type": "feishu", "url_env": "FS_URL", "secret_env": "FS_SECRET", "max_messages": 10,
                **FAST}
-    report, folder = run(tmp_path, faulty_server, [channel], env, sections=150)
+    report, folder = run(tmp_path, faulty_server, [channel], env, sections=90, heading_padding=60)
     assert report.ok, report.results
     assert robot.refused == [] and len(robot.accepted) >= 2
     assert all(len(h.body) <= 20 * 1024 for h in faulty_server.requests("/open-apis/bot/v2/hook/abc"))
     links = [e for m in robot.accepted for p in m["content"]["post"]["zh_cn"]["content"] for e in p if e["tag"] == "a"]
-    assert {"tag": "a", "text": "一、第1项工作推进，意味着第1条主线", "href": f"{BASE_URL}{folder.name}/brief.html#s1"} in links
-    assert sum(1 for e in links if "#s" in e["href"]) == 150
+    first = {"tag": "a", "text": "一、第1项工作推进，意味着第1条主线" + "长" * 60, "href": f"{BASE_URL}{folder.name}/brief.html#s1"}
+    assert first in links
+    assert sum(1 for e in links if "#s" in e["href"]) == 90
 
 
 def test_feishu_bad_signature_19021_is_a_failed_delivery(tmp_path, faulty_server):
