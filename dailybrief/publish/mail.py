@@ -92,9 +92,9 @@ class Email(Channel):
                                 retryable=400 <= exc.smtp_code < 500) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"{where}: {type(exc).__name__}: {exc}"[:300], retryable=True) from None
-        for recipient in recipients:
-            if recipient not in refused:
-                ctx.mark(recipient, len(body))
+        accepted = [r for r in recipients if r not in refused]
+        for n, recipient in enumerate(accepted):
+            ctx.mark(recipient, 0 if n else len(body))  # one copy goes over the wire for all recipients
         if refused:
             reasons = "; ".join(f"{r}: {code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
                                 for r, (code, text) in refused.items())
