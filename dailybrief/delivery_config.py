@@ -28,11 +28,16 @@ def check_env_name(value: str | None) -> str | None:
     return value
 
 
+def require_http_url(value: str | None, example: str) -> str | None:
+    """Require an absolute http(s) URL (the message shows what one looks like)."""
+    if value is not None and not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError(f"expected an http(s):// URL such as {example}, got {value!r}")
+    return value
+
+
 def check_base_url(value: str | None) -> str | None:
     """Require an http(s) URL: the folder that holds the brief folders, as readers reach it."""
-    if value is not None and not re.match(r"^https?://[^\s/]+", value):
-        raise ValueError(f"expected an http(s):// URL such as https://brief.example.org/briefs/, got {value!r}")
-    return value
+    return require_http_url(value, "https://brief.example.org/briefs/")
 
 
 class ChannelSettings(_Strict):
@@ -136,9 +141,7 @@ class WebhookChannel(ChannelSettings):
     @classmethod
     def _check_target(cls, value: str | None) -> str | None:
         """Require an http(s) URL."""
-        if value is not None and not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError(f"expected an http(s):// URL, got {value!r}")
-        return value
+        return require_http_url(value, "https://hooks.example.org/brief")
 
     @model_validator(mode="after")
     def _one_target(self) -> WebhookChannel:
@@ -168,9 +171,7 @@ class WechatDraftChannel(ChannelSettings):
     @classmethod
     def _check_api_base(cls, value: str) -> str:
         """Require an http(s) URL."""
-        if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError(f"expected an http(s):// URL such as https://api.weixin.qq.com, got {value!r}")
-        return value.rstrip("/")
+        return str(require_http_url(value, "https://api.weixin.qq.com")).rstrip("/")
 
 
 class DocxChannel(ChannelSettings):

@@ -22,7 +22,7 @@ from urllib.parse import quote_plus
 
 from dailybrief.delivery_config import DingtalkChannel
 from dailybrief.publish.channel import secret
-from dailybrief.publish.message import Line, markdown_text
+from dailybrief.publish.message import Line, MarkdownStyle, markdown, markdown_text
 from dailybrief.publish.robot import Robot
 
 TEXT_LIMIT = 20_000  # bytes of markdown.text (our assumption; see the module docstring)
@@ -34,18 +34,8 @@ def sign(secret_text: str, timestamp_ms: int) -> str:
     return quote_plus(base64.b64encode(digest.digest()).decode("ascii"))
 
 
-def markdown(title: str, lines: Sequence[Line]) -> str:
-    """Return 钉钉 markdown: a heading, the summary quoted, a linked list of sections (blank lines between)."""
-    out = [f"#### {markdown_text(title)}"]
-    for line in lines:
-        text = markdown_text(line.text)
-        if line.kind == "summary":
-            out.append(f"> {text}")
-        elif line.link:
-            out.append(f"- [{text}]({line.link})")
-        else:
-            out.append(f"- {text}")
-    return "\n\n".join(out)
+# A heading, the summary quoted, a linked list of sections; 钉钉 needs blank lines between blocks.
+STYLE = MarkdownStyle(title="#### {text}", linked="- [{text}]({link})", plain="- {text}", joiner="\n\n")
 
 
 class Dingtalk(Robot):
@@ -59,11 +49,11 @@ class Dingtalk(Robot):
     def body(self, title: str, lines: Sequence[Line]) -> dict[str, Any]:
         """Return a markdown message request (the title is what the chat list shows)."""
         return {"msgtype": "markdown", "markdown": {"title": markdown_text(title)[:60],
-                                                    "text": markdown(title, lines)}}
+                                                    "text": markdown(STYLE, title, lines)}}
 
     def measure(self, title: str, lines: Sequence[Line]) -> int:
         """Return the UTF-8 bytes of the markdown text."""
-        return len(markdown(title, lines).encode("utf-8"))
+        return len(markdown(STYLE, title, lines).encode("utf-8"))
 
     def signed(self, body: dict[str, Any], url: str, env: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
         """Append timestamp and sign to the webhook URL when a secret is configured."""

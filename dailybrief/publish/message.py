@@ -112,3 +112,26 @@ def _fit(title: str, line: Line, measure: Measure, limit: int) -> Line:
         else:
             high = middle - 1
     return Line(line.text[:low] + ELLIPSIS, line.link, line.kind)
+
+
+@dataclass(frozen=True)
+class MarkdownStyle:
+    """How a platform's markdown shows a message: the title, the quoted summary, linked and plain lines."""
+
+    title: str
+    summary: str = "> {text}"
+    linked: str = "[{text}]({link})"
+    plain: str = "{text}"
+    joiner: str = "\n"
+
+
+def markdown(style: MarkdownStyle, title: str, lines: Sequence[Line]) -> str:
+    """Return a message in a platform's markdown, every scraped string made inert."""
+    out = [style.title.format(text=markdown_text(title))]
+    for line in lines:
+        text = markdown_text(line.text)
+        if line.kind == "summary":
+            out.append(style.summary.format(text=text))
+        else:
+            out.append((style.linked if line.link else style.plain).format(text=text, link=line.link))
+    return style.joiner.join(out)

@@ -12,24 +12,13 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from dailybrief.delivery_config import WecomChannel
-from dailybrief.publish.message import Line, markdown_text
+from dailybrief.publish.message import Line, MarkdownStyle, markdown
 from dailybrief.publish.robot import Robot
 
 CONTENT_LIMIT = 4096  # bytes of markdown.content
 
 
-def markdown(title: str, lines: Sequence[Line]) -> str:
-    """Return 企业微信 markdown: the title in bold, the summary quoted, one linked line per section."""
-    out = [f"**{markdown_text(title)}**"]
-    for line in lines:
-        text = markdown_text(line.text)
-        if line.kind == "summary":
-            out.append(f"> {text}")
-        elif line.link:
-            out.append(f"[{text}]({line.link})")
-        else:
-            out.append(text)
-    return "\n".join(out)
+STYLE = MarkdownStyle(title="**{text}**")  # the title in bold, the summary quoted, one linked line a section
 
 
 class Wecom(Robot):
@@ -42,8 +31,8 @@ class Wecom(Robot):
 
     def body(self, title: str, lines: Sequence[Line]) -> dict[str, Any]:
         """Return a markdown message request."""
-        return {"msgtype": "markdown", "markdown": {"content": markdown(title, lines)}}
+        return {"msgtype": "markdown", "markdown": {"content": markdown(STYLE, title, lines)}}
 
     def measure(self, title: str, lines: Sequence[Line]) -> int:
         """Return the UTF-8 bytes of the markdown content (what the 4096 limit counts)."""
-        return len(markdown(title, lines).encode("utf-8"))
+        return len(markdown(STYLE, title, lines).encode("utf-8"))
