@@ -26,8 +26,8 @@ def make_brief(sections: int = 3, *, sentences: int = 2, title: str = "新质生
                  for n in range(1, sections + 1))
     body = tuple(
         Section(n, f"第{n}项工作推进，意味着第{n}条主线" + "长" * heading_padding, f"story{n}",
-                (tuple(Sentence(f"第{n}节第{k}句：某部门印发方案，提出到2028年建成{n * 10 + k}个项目。" + "数" * padding,
-                                (f"R{n}",)) for k in range(1, sentences + 1)),
+                (tuple(Sentence(f"第{n}节第{k}句：某部门印发方案，提出到2028年建成{n * 10 + k}个项目。"
+                                + "数" * padding, (f"R{n}",)) for k in range(1, sentences + 1)),
                  (Sentence(f"这意味着第{n}项工作进入落地阶段。", (), "analysis"),)))
         for n in range(1, sections + 1))
     summary = (Sentence("今日动态的主线，是数据要素与人工智能的协同推进。", ("R1",)),

@@ -64,7 +64,8 @@ case "$1" in serve) sleep 4 ;; init) : > "$2" ;; esac
     fake.chmod(0o755)
     at = (dt.datetime.now() + dt.timedelta(seconds=2)).strftime("%H:%M:%S")
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "DAILYBRIEF_DAILY_AT": at,
-           "DAILYBRIEF_CONFIG": str(tmp_path / "data" / "dailybrief.toml"), "DAILYBRIEF_DB": str(tmp_path / "data" / "db")}
+           "DAILYBRIEF_CONFIG": str(tmp_path / "data" / "dailybrief.toml"),
+           "DAILYBRIEF_DB": str(tmp_path / "data" / "db")}
     (tmp_path / "data").mkdir()
     started = time.monotonic()
     with (tmp_path / "out").open("w") as out:
@@ -87,5 +88,5 @@ case "$1" in serve) sleep 4 ;; init) : > "$2" ;; esac
 def test_entrypoint_refuses_a_bad_time():
     env = {**os.environ, "DAILYBRIEF_DAILY_AT": "half past six"}
     result = subprocess.run(["sh", str(ROOT / "docker" / "entrypoint.sh")], env=env, capture_output=True, text=True,
-                            timeout=30)
+                            timeout=30, check=False)
     assert result.returncode == 2 and "DAILYBRIEF_DAILY_AT must be HH:MM" in result.stderr

@@ -107,7 +107,7 @@ def test_a_refused_recipient_fails_the_channel_and_a_retry_mails_only_that_one(t
 def test_a_missing_password_variable_names_it_and_sends_nothing_while_others_go(tmp_path, smtp, faulty_server):
     robot = Robot()
     faulty_server["/send"] = wecom(robot, "K")
-    channels = [mail_channel(smtp, username="brief", password_env="SMTP_PASSWORD"),
+    channels = [mail_channel(smtp, username="brief", password_env="SMTP_PASSWORD"),  # noqa: S106 - a variable's name
                 {"name": "wx", "type": "wecom", "url_env": "WECOM_URL", **FAST}]
     report, _folder = publish(tmp_path, channels, env={"WECOM_URL": faulty_server.url("/send?key=K")})
     mail, wx = report.results
@@ -229,7 +229,8 @@ def test_docx_has_every_heading_reference_toc_field_and_cjk_fonts(tmp_path):
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(tmp_path / "brief.pdf"),
                     str(out / "brief-docx-page1")], check=True, timeout=60)
     assert (out / "brief-docx-page1.png").stat().st_size > 10_000
-    shown = subprocess.run(["pdftotext", str(tmp_path / "brief.pdf"), "-"], capture_output=True, text=True).stdout
+    shown = subprocess.run(["pdftotext", str(tmp_path / "brief.pdf"), "-"], capture_output=True, text=True,
+                           check=True).stdout
     shown = shown.replace(" ", "")  # pdftotext puts spaces between Chinese and digits
     assert "新质生产力每日动态" in shown and "参考文献" in shown and "第1节第1句" in shown
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
+from typing import ClassVar
 
 import pytest
-from pydantic import BaseModel, ConfigDict
 from publishkit import brief_folder, config_with, make_brief
+from pydantic import BaseModel, ConfigDict
 
 from dailybrief.config import ConfigError, load_config
 from dailybrief.plugins.hookspecs import hookimpl
@@ -39,19 +40,22 @@ def error_of(tmp_path: Path, text: str) -> str:
     return str(caught.value)
 
 
+MAIL = '[[publish]]\nname = "mail"\ntype = "email"\nsmtp_host = "h"\nsender = "a@b.org"\n'
+
+
 @pytest.mark.parametrize(("text", "expected"), [
-    ('[[publish]]\nname = "mail"\ntype = "email"\nsmtp_host = "h"\nsender = "a@b.org"\nto = ["c@d.org"]\nsmtp_prot = 25\n',
+    (MAIL + 'to = ["c@d.org"]\nsmtp_prot = 25\n',
      "publish[1] (mail).smtp_prot: unknown key (expected one of: name, enabled, base_url"),
     ('[[publish]]\nname = "mail"\nsmtp_host = "h"\n', "publish[1] (mail): missing required key 'type'"),
-    ('[[publish]]\nname = "wx"\ntype = "wecom"\nurl_env = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"\n',
+    ('[[publish]]\nname = "wx"\ntype = "wecom"\nurl_env = "https://qyapi.weixin.qq.com/x?key=abc"\n',
      "publish[1] (wx).url_env: expected the NAME of an environment variable"),
-    ('[[publish]]\nname = "wx"\ntype = "wecom"\nurl_env = "A"\n[[publish]]\nname = "wx"\ntype = "feishu"\nurl_env = "B"\n',
+    ('[[publish]]\nname = "wx"\ntype = "wecom"\nurl_env = "A"\n'
+     '[[publish]]\nname = "wx"\ntype = "feishu"\nurl_env = "B"\n',
      "publish[2].name: 'wx' is already the name of publish[1]"),
-    ('[[publish]]\nname = "feed"\ntype = "atom"\npath = "feed.xml"\n', "publish[1] (feed).base_url: an Atom feed needs"),
-    ('[[publish]]\nname = "mail"\ntype = "email"\nsmtp_host = "h"\nsender = "a@b.org"\nto = ["not an address"]\n',
-     "publish[1] (mail).to: expected a mail address"),
-    ('[[publish]]\nname = "mail"\ntype = "email"\nsmtp_host = "h"\nsender = "a@b.org"\nto = ["c@d.org"]\n'
-     'username = "u"\n', "publish[1] (mail): 'username' and 'password_env' go together"),
+    ('[[publish]]\nname = "feed"\ntype = "atom"\npath = "feed.xml"\n',
+     "publish[1] (feed).base_url: an Atom feed needs"),
+    (MAIL + 'to = ["not an address"]\n', "publish[1] (mail).to: expected a mail address"),
+    (MAIL + 'to = ["c@d.org"]\nusername = "u"\n', "publish[1] (mail): 'username' and 'password_env' go together"),
     ('[[publish]]\nname = "hook"\ntype = "webhook"\n', "publish[1] (hook): give exactly one of 'url' and 'url_env'"),
     ('[[publish]]\nname = "mp"\ntype = "wechat_draft"\nappid = "wx0123456789abcdef"\nsecret_env = "S"\n'
      'author = "一二三四五六七八九十一二三四五六七"\n', "publish[1] (mp).author"),
@@ -66,7 +70,8 @@ def test_a_mistake_is_one_line_naming_file_and_key(tmp_path, text, expected):
 
 
 def test_a_secret_pasted_into_an_env_key_is_not_repeated(tmp_path):
-    message = error_of(tmp_path, '[[publish]]\nname = "d"\ntype = "dingtalk"\nurl_env = "U"\nsecret_env = "SECa1b2c3"\n')
+    text = '[[publish]]\nname = "d"\ntype = "dingtalk"\nurl_env = "U"\nsecret_env = "SECa1b2c3"\n'
+    message = error_of(tmp_path, text)
     assert "SECa1b2c3" not in message and "secret_env" in message
 
 
@@ -82,7 +87,7 @@ class Teams(Channel):
     """A third-party channel: it validates its own keys and records what it was sent."""
 
     settings_model = TeamsSettings
-    sent: list[str] = []
+    sent: ClassVar[list[str]] = []
 
     def render(self, package, history, now):
         return [Outgoing("card.txt", f"{self.settings.room}: {package.brief.title}".encode(), "text/plain", "card")]

@@ -106,7 +106,8 @@ def test_dingtalk_signature_is_what_the_platform_checks(tmp_path, faulty_server)
     assert report.ok, report.results
     (message,) = robot.accepted
     assert message["markdown"]["title"].startswith("新质生产力每日动态")
-    assert f"- [一、第1项工作推进，意味着第1条主线]({BASE_URL}{folder.name}/brief.html#s1)" in message["markdown"]["text"]
+    line = f"- [一、第1项工作推进，意味着第1条主线]({BASE_URL}{folder.name}/brief.html#s1)"
+    assert line in message["markdown"]["text"]
 
 
 def test_dingtalk_bad_signature_310000_fails_that_channel_without_retrying(tmp_path, faulty_server):
@@ -132,7 +133,8 @@ def test_feishu_signed_post_message_within_20_kb(tmp_path, faulty_server):
     assert robot.refused == [] and len(robot.accepted) >= 2
     assert all(len(h.body) <= 20 * 1024 for h in faulty_server.requests("/open-apis/bot/v2/hook/abc"))
     links = [e for m in robot.accepted for p in m["content"]["post"]["zh_cn"]["content"] for e in p if e["tag"] == "a"]
-    first = {"tag": "a", "text": "一、第1项工作推进，意味着第1条主线" + "长" * 60, "href": f"{BASE_URL}{folder.name}/brief.html#s1"}
+    first = {"tag": "a", "text": "一、第1项工作推进，意味着第1条主线" + "长" * 60,
+             "href": f"{BASE_URL}{folder.name}/brief.html#s1"}
     assert first in links
     assert sum(1 for e in links if "#s" in e["href"]) == 90
 
@@ -141,8 +143,8 @@ def test_feishu_bad_signature_19021_is_a_failed_delivery(tmp_path, faulty_server
     robot = Robot()
     faulty_server["/hook"] = feishu(robot, "fs-secret")
     env = {"FS_URL": faulty_server.url("/hook"), "FS_SECRET": "other"}
-    report, _folder = run(tmp_path, faulty_server, [{"name": "fs", "type": "feishu", "url_env": "FS_URL",
-                                                     "secret_env": "FS_SECRET", **FAST}], env)
+    channel = {"name": "fs", "type": "feishu", "url_env": "FS_URL", "secret_env": "FS_SECRET", **FAST}
+    report, _folder = run(tmp_path, faulty_server, [channel], env)
     (result,) = report.results
     assert result.status == "failed" and "19021" in result.detail
 
@@ -159,7 +161,8 @@ def test_scraped_markup_in_a_heading_stays_text_in_the_markdown(tmp_path, faulty
     with Archive(tmp_path / "a.db") as archive:
         assert deliver(config, archive, load_package(folder), build_channels(config), env=env).ok
     content = robot.accepted[0]["markdown"]["content"]
-    assert "](javascript:" not in content and "<b>" not in content and "点击［领奖］（javascript:alert（1））" in content
+    assert "](javascript:" not in content and "<b>" not in content
+    assert "点击［领奖］（javascript:alert（1））" in content
 
 
 def test_webhook_body_is_brief_json_with_links_and_a_verifiable_signature(tmp_path, faulty_server):
@@ -178,8 +181,7 @@ def test_webhook_body_is_brief_json_with_links_and_a_verifiable_signature(tmp_pa
 
 
 @pytest.mark.parametrize("fault", ["500", "hang"])
-def test_a_webhook_that_answers_500_or_hangs_fails_after_retries_and_the_others_still_go(tmp_path, faulty_server,
-                                                                                          fault):
+def test_a_webhook_that_answers_500_or_hangs_fails_and_the_others_still_go(tmp_path, faulty_server, fault):
     from faulty_server import error, slow
     robot = Robot()
     faulty_server["/send"] = wecom(robot, "K")

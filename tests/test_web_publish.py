@@ -59,10 +59,12 @@ url_env = "WEB_HOOK_URL"
             assert published.status_code == 303
             assert "正在投递到 2 个渠道" in c.get(f"/briefs/{row.id}").text
             wait_for(lambda: robot.accepted)
-            page = wait_for(lambda: (lambda t: t if "WEB_HOOK_URL" in t else None)(c.get(f"/briefs/{row.id}").text))
+            wait_for(lambda: "WEB_HOOK_URL" in c.get(f"/briefs/{row.id}").text)
+            page = c.get(f"/briefs/{row.id}").text
             assert 'id="deliveries"' in page and "已送达" in page and "失败" in page
             folder = Path(current(built)[0].out_dir).name
-            assert f"https://brief.example.org/published/{folder}/brief.html#s1" in robot.accepted[0]["markdown"]["content"]
+            link = f"https://brief.example.org/published/{folder}/brief.html#s1"
+            assert link in robot.accepted[0]["markdown"]["content"]
             monkeypatch.setenv("WEB_HOOK_URL", server.url("/hook"))
             server["/hook"] = lambda ex: ex.respond(200, b'{"id": "h1"}', {"Content-Type": "application/json"})
             assert c.post(f"/briefs/{row.id}/deliver", data={"csrf": token}).status_code == 303
