@@ -65,9 +65,9 @@ def publish(config_path: str, brief_dir: str, names: tuple[str, ...], db_path: s
 @click.option("--date", "date_text", help="Issue date YYYY-MM-DD (default: [brief].date, else today).")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive file (default: beside the config).")
 def daily(config_path: str, date_text: str | None, db_path: str | None) -> None:
-    """Every morning: run the pipeline, then publish (or wait for an editor's approval).
+    """Every morning: run, then deliver the brief.
 
-    The brief goes to [schedule].out/DATE/. With [schedule] publish = "auto" it is delivered
+    The pipeline writes the brief into [schedule].out/DATE/. With [schedule] publish = "auto" it is delivered
     to every channel at once; with "after_approval" it waits as a draft in the editor app
     (dailybrief serve) until an editor publishes it. Only one daily job runs at a time: a
     second start exits (code 75) saying the first is running.
@@ -84,7 +84,7 @@ def daily(config_path: str, date_text: str | None, db_path: str | None) -> None:
     out = config.resolve(config.schedule.out) / day.isoformat()
     auto = config.schedule.publish == "auto"
     try:
-        channels = build_channels(config) if auto and config.publish else []
+        channels = build_channels(config) if config.publish else []  # checked now, even when an editor publishes
     except PublishConfigError as exc:
         fail(str(exc))
     try:

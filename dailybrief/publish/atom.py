@@ -66,6 +66,7 @@ def atom_feed(entries: Sequence[FeedEntry], *, title: str, feed_id: str, self_ur
         ET.SubElement(node, f"{{{ATOM}}}title").text = f"{e.title} {e.issue_date}"
         ET.SubElement(node, f"{{{ATOM}}}id").text = e.id
         ET.SubElement(node, f"{{{ATOM}}}updated").text = e.updated
+        # The issue date's midnight in China (UTC+8): the day the brief is for, wherever the feed is read.
         ET.SubElement(node, f"{{{ATOM}}}published").text = f"{e.issue_date}T00:00:00+08:00"
         for kind, media in LINK_TYPES.items():
             if kind in e.links:

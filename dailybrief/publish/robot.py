@@ -8,6 +8,7 @@ after a rate window) rather than a permanent refusal.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -60,8 +61,6 @@ class Robot(Channel):
 
     def send(self, items: list[Outgoing], ctx: SendContext) -> Receipt:
         """Post each part not yet sent, pacing to the rate limit; an error answer stops with the platform's message."""
-        import json  # noqa: PLC0415 - the stored body is JSON we wrote
-
         url = secret(ctx.env, self.settings.url_env)
         if self._pacer is None:
             self._pacer = Pacer(self.settings.rate_limit, self.settings.rate_period_s, ctx.sleep)

@@ -122,6 +122,8 @@ def _dry_run(channel: Channel, package: BriefPackage, history: list[Delivery], e
         items = channel.render(package, history, _now())
     except DeliveryError as exc:
         return ChannelResult(channel.name, channel.type, "failed", str(exc))
+    except Exception as exc:  # noqa: BLE001 - a broken (plugin) channel fails alone
+        return ChannelResult(channel.name, channel.type, "failed", f"{type(exc).__name__}: {exc}"[:300])
     folder = package.folder / OUTBOX / channel.name
     for item in items:
         write_atomic(folder / item.name, item.body)

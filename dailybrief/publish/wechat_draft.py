@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -100,7 +100,10 @@ class WechatDraft(Channel):
         if len(title) > TITLE_CHARS:
             raise DeliveryError(f"the article title {title!r} is {len(title)} characters; the 公众号 allows "
                                 f"{TITLE_CHARS} (set a shorter `title` for channel {s.name})")
-        cover = self.config.resolve(s.cover).read_bytes() if s.cover else render_cover(brief)
+        try:
+            cover = self.config.resolve(s.cover).read_bytes() if s.cover else render_cover(brief)
+        except OSError as exc:
+            raise DeliveryError(f"the cover {s.cover}: cannot read: {exc.strerror}") from None
         kind = image_kind(cover)
         if kind is None:
             raise DeliveryError(f"the cover {s.cover} is not a PNG or JPEG picture")
@@ -155,9 +158,10 @@ class WechatApi:
 
     def fetch_token(self) -> None:
         """Get the stable access token."""
+        url = f"{self.base}/cgi-bin/stable_token"
         body = json_bytes({"grant_type": "client_credential", "appid": self.appid, "secret": self.app_secret})
-        answer = self._answer(lambda: post(self.http, f"{self.base}/cgi-bin/stable_token", content=body,
-                                           headers={"Content-Type": "application/json"}), "stable_token")
+        response = post(self.http, url, content=body, headers={"Content-Type": "application/json"})
+        answer = self._check(json_answer(response, url), "stable_token")
         self.token = str(answer.get("access_token") or "")
         if not self.token:
             raise DeliveryError("公众号 stable_token answered without an access_token")
@@ -178,11 +182,6 @@ class WechatApi:
                 continue
             return self._check(answer, path.split("?", maxsplit=1)[0])
         raise AssertionError("unreachable")  # pragma: no cover
-
-    def _answer(self, request: Callable[[], httpx.Response], what: str) -> dict[str, Any]:
-        """Return a checked JSON answer."""
-        response = request()
-        return self._check(json_answer(response, str(response.request.url)), what)
 
     @staticmethod
     def _check(answer: dict[str, Any], what: str) -> dict[str, Any]:
