@@ -212,19 +212,10 @@ class Config(_Strict):
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:
-        """Source names identify rows in the archive, so they must be unique."""
-        first: dict[str, int] = {}
-        for number, entry in enumerate(self.source, 1):
-            if entry.name in first:
-                raise ValueError(f"source[{number}].name: {entry.name!r} is already the name of "
-                                 f"source[{first[entry.name]}]; source names must be unique")
-            first[entry.name] = number
-        channels: dict[str, int] = {}
+        """Source and channel names identify rows in the archive (and `--channel NAME`), so they must be unique."""
+        _unique("source", [entry.name for entry in self.source])
+        _unique("publish", [channel.name for channel in self.publish], "channel")
         for number, channel in enumerate(self.publish, 1):
-            if channel.name in channels:
-                raise ValueError(f"publish[{number}].name: {channel.name!r} is already the name of "
-                                 f"publish[{channels[channel.name]}]; channel names must be unique")
-            channels[channel.name] = number
             if isinstance(channel, AtomChannel) and not (channel.base_url or self.schedule.base_url):
                 raise ValueError(f"publish[{number}] ({channel.name}).base_url: an Atom feed needs the URL its "
                                  "links start with (set base_url here or in [schedule])")
@@ -248,6 +239,16 @@ class Config(_Strict):
             options = s.model_dump(exclude={"name", "url", "type", "level", "enabled"}, exclude_none=True)
             out.append(Source(name=s.name, url=url, type=s.type, level=s.level, options=options))
         return out
+
+
+def _unique(table: str, names: list[str], kind: str = "") -> None:
+    """Refuse a name used twice in an array of tables, naming both places."""
+    first: dict[str, int] = {}
+    for number, name in enumerate(names, 1):
+        if name in first:
+            raise ValueError(f"{table}[{number}].name: {name!r} is already the name of {table}[{first[name]}]; "
+                             f"{kind or table} names must be unique")
+        first[name] = number
 
 
 def _location(loc: tuple[int | str, ...], data: dict[str, Any]) -> str:
