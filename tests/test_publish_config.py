@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from dailybrief.config import ConfigError, load_config
 from dailybrief.plugins.hookspecs import hookimpl
 from dailybrief.plugins.manager import plugin_manager
-from dailybrief.publish.channel import Channel, Outgoing, Receipt
+from dailybrief.publish.channel import Channel, DeliveryError, Outgoing, Receipt
 from dailybrief.publish.package import load_package
 from dailybrief.publish.runner import PublishConfigError, build_channels, deliver
 from dailybrief.store.archive import Archive
@@ -93,6 +93,9 @@ class Teams(Channel):
         return [Outgoing("card.txt", f"{self.settings.room}: {package.brief.title}".encode(), "text/plain", "card")]
 
     def send(self, items, ctx):
+        if not Teams.sent:
+            Teams.sent.append("")  # the first try fails as a network error would; the runner retries it
+            raise DeliveryError("teams: connection reset", retryable=True, wait=0.01)
         Teams.sent.append(items[0].body.decode())
         ctx.mark("card", len(items[0].body))
         return Receipt("card-1")
@@ -113,7 +116,7 @@ def test_a_plugin_channel_is_configured_and_delivered_like_a_built_in(tmp_path, 
         report = deliver(config, archive, load_package(folder), build_channels(config), env={})
         (row,) = archive.deliveries(dt.date(2026, 6, 17).isoformat(), "新质生产力每日动态")
     assert report.ok and Teams.sent[-1] == "综合组: 新质生产力每日动态"
-    assert (row.channel_type, row.status, row.message_id) == ("teams", "sent", "card-1")
+    assert (row.channel_type, row.status, row.message_id, row.attempts) == ("teams", "sent", "card-1", 2)
 
 
 def test_a_plugin_channel_checks_its_own_keys(tmp_path, teams_plugin):

@@ -98,6 +98,10 @@ class Channel:
         """Return the channel's type."""
         return str(self.settings.type)
 
+    def retry_policy(self) -> tuple[int, float]:
+        """Return (extra tries, first backoff in seconds): the settings', or 3 and 2 s for a plugin without them."""
+        return int(getattr(self.settings, "retries", 3)), float(getattr(self.settings, "backoff_s", 2.0))
+
     def base_url(self) -> str | None:
         """Return where readers find brief folders: the channel's own base_url, else [schedule]'s."""
         own = getattr(self.settings, "base_url", None)

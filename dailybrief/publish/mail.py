@@ -110,7 +110,11 @@ class Email(Channel):
             return smtplib.SMTP_SSL(s.smtp_host, port, timeout=s.timeout_s, context=context)
         smtp = smtplib.SMTP(s.smtp_host, port, timeout=s.timeout_s)
         if s.security == "starttls":
-            smtp.starttls(context=context)
+            try:
+                smtp.starttls(context=context)
+            except BaseException:
+                smtp.close()
+                raise
         return smtp
 
     @staticmethod

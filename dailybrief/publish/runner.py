@@ -157,7 +157,7 @@ def _deliver_one(channel: Channel, archive: Archive, package: BriefPackage, hist
         if missing:
             raise DeliveryError(f"not sent: environment variable {', '.join(missing)} is not set")
         items = channel.render(package, history, _now())
-        settings = channel.settings
+        retries, backoff = channel.retry_policy()
         while True:
             attempts += 1
             try:
@@ -165,9 +165,9 @@ def _deliver_one(channel: Channel, archive: Archive, package: BriefPackage, hist
                 message_id, detail = receipt.message_id, receipt.note
                 break
             except DeliveryError as exc:
-                if not exc.retryable or attempts > settings.retries:
+                if not exc.retryable or attempts > retries:
                     raise
-                wait = exc.wait if exc.wait is not None else settings.backoff_s * 2 ** (attempts - 1)
+                wait = exc.wait if exc.wait is not None else backoff * 2 ** (attempts - 1)
                 say(f"{channel.name}: {exc}; trying again in {wait:g}s")
                 sleep(wait)
     except DeliveryError as exc:
