@@ -32,6 +32,7 @@ class Hit:
     path: str
     headers: dict[str, str]
     at: float
+    body: bytes = b""
 
 
 @dataclass
@@ -218,6 +219,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self.server.owner.dispatch(self, "HEAD")
 
+    def do_POST(self) -> None:
+        self.server.owner.dispatch(self, "POST")
+
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
@@ -273,7 +277,9 @@ class FaultyServer:
 
     def dispatch(self, handler: _Handler, method: str) -> None:
         path = urlsplit(handler.path).path
-        hit = Hit(method, handler.path, {k.lower(): v for k, v in handler.headers.items()}, time.monotonic())
+        size = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(size) if method == "POST" and size else b""
+        hit = Hit(method, handler.path, {k.lower(): v for k, v in handler.headers.items()}, time.monotonic(), body)
         with self._lock:
             self.log.append(hit)
             self._counts[path] = self._counts.get(path, 0) + 1

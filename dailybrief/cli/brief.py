@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -21,6 +21,9 @@ from dailybrief.cli.common import (
 )
 from dailybrief.collect.report import health_table, problem_lines
 from dailybrief.config import ConfigError
+
+if TYPE_CHECKING:
+    from dailybrief.pipeline import BriefRun
 
 
 @click.command()
@@ -57,6 +60,11 @@ def run(config_path: str, date_text: str | None, out_dir: str, db_path: str | No
             result = run_brief(config, archive, day, out, progress, collect=not no_collect, writer=chosen)
         except (NoNewsError, OutputError, PdfError) as exc:
             fail(str(exc), code=1)
+    report_run(result)
+
+
+def report_run(result: BriefRun) -> None:
+    """Print what a run did: source health, left-out articles, the brief's counts, the files, the LLM's use."""
     if result.ingest:
         click.echo(health_table(result.ingest.health), err=True)
         for line in problem_lines(result.ingest.health):

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from dailybrief.collect.sources import Listing
     from dailybrief.config import Config
     from dailybrief.models import Brief, Source
+    from dailybrief.publish.channel import Channel
     from dailybrief.store.archive import Archive
     from dailybrief.stories.build import RankedStory
 
@@ -32,3 +33,7 @@ class HookSpecs:
     def dailybrief_brief_written(self, archive: Archive, config: Config, brief: Brief,
                                  stories: Sequence[RankedStory], llm: dict[str, Any] | None) -> None:
         """React to a brief the pipeline has just written and archived (the editor app records it)."""
+
+    @hookspec
+    def dailybrief_publish_channels(self) -> dict[str, type[Channel]]:  # type: ignore[empty-body]
+        """Return {`[[publish]]` type: Channel class} (the class checks its own settings and sends)."""

@@ -3,7 +3,7 @@
 The core tables live here. Other packages that keep tables in the same file (the editor
 app's `dailybrief.web.store`) pass their own list to `Archive.migrate`; every list shares the
 one `migrations` table, so an archive has one history. Names are numbered across all lists
-(the web app's are 0006–0008) and never reused; a new migration gets the next free number.
+(the web app's are 0006–0008; 0009 is the deliveries table) and never reused; a new migration gets the next free number.
 """
 
 from __future__ import annotations
@@ -121,6 +121,28 @@ MIGRATIONS: list[Migration] = [
             completion_tokens INTEGER NOT NULL,
             created_at TEXT NOT NULL
         );
+    """),
+    ("0009_deliveries", """
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL,
+            channel_type TEXT NOT NULL,
+            issue_date TEXT NOT NULL,
+            title TEXT NOT NULL,
+            revision TEXT NOT NULL,
+            status TEXT NOT NULL,
+            message_id TEXT,
+            error TEXT,
+            attempts INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            done TEXT NOT NULL,
+            brief_dir TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            links TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL
+        );
+        CREATE INDEX deliveries_brief ON deliveries(issue_date, title, channel);
     """),
 ]
 

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, Response
 from dailybrief.verify.claims import Evidence
 from dailybrief.verify.evidence import article_evidence
 from dailybrief.web.briefview import cited_articles, load, page_context
+from dailybrief.web.delivery import feed_xml
 from dailybrief.web.deps import RowId, open_store, render, require_reader
 from dailybrief.web.editing import ADDRESS, changes, slot_map
 from dailybrief.web.evidence import cited_evidence, sentence_segments
@@ -33,8 +34,17 @@ def brief(request: Request, brief_id: RowId, _reader: str | None = Depends(requi
         row, revision = load(store, brief_id)
         pipeline = store.pipeline_verdicts(row.issue_date)
         stored = store.article_meta([str(r.get("url", "")) for r in revision.data.get("references", [])])
+        deliveries = store.archive.deliveries(row.issue_date, row.title)
     return render(request, "brief.html", **page_context(row, revision), pipeline=pipeline, current=True,
-                  stored=stored)
+                  stored=stored, deliveries=deliveries)
+
+
+@router.get("/feed.xml")
+def feed(request: Request, _reader: str | None = Depends(require_reader)) -> Response:
+    """Serve the Atom feed of the last delivered briefs."""
+    with open_store(request) as store:
+        body = feed_xml(store, str(request.base_url))
+    return Response(body, media_type="application/atom+xml")
 
 
 @router.get("/briefs/{brief_id}/s/{addr}")

@@ -7,17 +7,18 @@ editor gets 409 with both texts, and nothing is lost.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
 from dailybrief.pipeline import OutputError
 from dailybrief.render.pdf import PdfError
 from dailybrief.verify.claims import missing_label
 from dailybrief.web.briefview import check_text, counts_of, draft_at, load, recheck, save_verified, writable
+from dailybrief.web.delivery import channel_count, deliver_brief
 from dailybrief.web.deps import FormRevision, RowId, flash, open_store, redirect, render, require_writer, settings
 from dailybrief.web.editing import ADDRESS, EditError, clean_text, describe, set_text, slot_map
 from dailybrief.web.publish import output_folder, render_outputs
-from dailybrief.web.store import Conflict
+from dailybrief.web.store import BriefRow, Conflict
 
 router = APIRouter()
 
@@ -133,8 +134,9 @@ def approve(request: Request, brief_id: RowId, *, base: FormRevision, csrf: str 
 
 
 @router.post("/briefs/{brief_id}/publish")
-def publish(request: Request, brief_id: RowId, *, base: FormRevision, csrf: str = Form("")) -> Response:
-    """Publish an approved brief; from now on it is read-only."""
+def publish(request: Request, tasks: BackgroundTasks, brief_id: RowId, *, base: FormRevision,
+            csrf: str = Form("")) -> Response:
+    """Publish an approved brief (read-only from now on) and deliver it to its configured channels."""
     user = require_writer(request, csrf)
     with open_store(request) as store:
         row, current = load(store, brief_id)
@@ -145,5 +147,26 @@ def publish(request: Request, brief_id: RowId, *, base: FormRevision, csrf: str 
             store.publish(brief_id, current.number, user)
         except Conflict:
             raise HTTPException(409, "简报状态已变化，请刷新") from None
-    flash(request, "已发布。这份简报现在只读。", "ok")
+    flash(request, "已发布。这份简报现在只读。" + _start_delivery(request, tasks, row), "ok")
     return redirect(f"/briefs/{brief_id}")
+
+
+@router.post("/briefs/{brief_id}/deliver")
+def deliver_again(request: Request, tasks: BackgroundTasks, brief_id: RowId, csrf: str = Form("")) -> Response:
+    """Deliver a published brief to the channels that do not have it yet (those that failed, or were added)."""
+    require_writer(request, csrf)
+    with open_store(request) as store:
+        row, _current = load(store, brief_id)
+    if row.status != "published":
+        raise HTTPException(409, "简报发布后才能投递")
+    flash(request, _start_delivery(request, tasks, row).strip("。") or "没有配置投递渠道", "ok")
+    return redirect(f"/briefs/{brief_id}#deliveries")
+
+
+def _start_delivery(request: Request, tasks: BackgroundTasks, row: BriefRow) -> str:
+    """Queue the delivery of a brief after the response; return what to tell the editor."""
+    count = channel_count(row)
+    if not count:
+        return ""
+    tasks.add_task(deliver_brief, settings(request).db, row)
+    return f"正在投递到 {count} 个渠道，刷新页面查看投递结果。"

@@ -18,6 +18,14 @@ from pydantic import (
     model_validator,
 )
 
+from dailybrief.config.delivery import (
+    BUILTIN_CHANNELS,
+    ENV_NAME,
+    PLUGIN_TAG,
+    AtomChannel,
+    PublishSettings,
+    ScheduleSettings,
+)
 from dailybrief.models import Source
 
 USER_AGENT = "dailybrief/0.1 (+https://github.com/dailybrief/dailybrief; daily policy brief collector)"
@@ -186,7 +194,7 @@ class LLMSettings(_Strict):
     @classmethod
     def _check_env_name(cls, value: str | None) -> str | None:
         """Require a variable name; the message never repeats the value (it may be a pasted key)."""
-        if value is not None and not re.fullmatch(r"[A-Z_][A-Z0-9_]{0,63}", value):
+        if value is not None and not re.fullmatch(ENV_NAME, value):
             raise ValueError("expected the NAME of an environment variable holding the key, such as "
                              "DEEPSEEK_API_KEY (capitals, digits, _), never the key itself")
         return value
@@ -202,18 +210,25 @@ class Config(_Strict):
     rank: RankSettings = RankSettings()
     llm: LLMSettings | None = None
     source: list[SourceSettings] = Field(min_length=1)
+    schedule: ScheduleSettings = ScheduleSettings()
+    publish: list[PublishSettings] = Field(default_factory=list)
     path: Path | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:
-        """Source names identify rows in the archive, so they must be unique."""
-        first: dict[str, int] = {}
-        for number, entry in enumerate(self.source, 1):
-            if entry.name in first:
-                raise ValueError(f"source[{number}].name: {entry.name!r} is already the name of "
-                                 f"source[{first[entry.name]}]; source names must be unique")
-            first[entry.name] = number
+        """Source and channel names identify rows in the archive (and `--channel NAME`), so they must be unique."""
+        _unique("source", [entry.name for entry in self.source])
+        _unique("publish", [channel.name for channel in self.publish], "channel")
+        for number, channel in enumerate(self.publish, 1):
+            if isinstance(channel, AtomChannel) and not (channel.base_url or self.schedule.base_url):
+                raise ValueError(f"publish[{number}] ({channel.name}).base_url: an Atom feed needs the URL its "
+                                 "links start with (set base_url here or in [schedule])")
         return self
+
+    def resolve(self, path: str) -> Path:
+        """Return a path of the config (an output folder, a cover image) resolved against the file's folder."""
+        base = self.path.parent if self.path else Path.cwd()
+        return (base / Path(path).expanduser()).resolve()
 
     def sources(self) -> list[Source]:
         """Return the enabled sources as core records, with dir paths resolved against the file."""
@@ -230,17 +245,30 @@ class Config(_Strict):
         return out
 
 
+def _unique(table: str, names: list[str], kind: str = "") -> None:
+    """Refuse a name used twice in an array of tables, naming both places."""
+    first: dict[str, int] = {}
+    for number, name in enumerate(names, 1):
+        if name in first:
+            raise ValueError(f"{table}[{number}].name: {name!r} is already the name of {table}[{first[name]}]; "
+                             f"{kind or table} names must be unique")
+        first[name] = number
+
+
 def _location(loc: tuple[int | str, ...], data: dict[str, Any]) -> str:
     """Render a pydantic error location as a TOML key path, e.g. source[2].level."""
     parts: list[str] = []
     for item in loc:
         if isinstance(item, int):
             name = ""
-            if parts == ["source"] and isinstance(data.get("source"), list) and item < len(data["source"]):
-                entry = data["source"][item]
+            table = parts[-1] if parts else ""
+            if len(parts) == 1 and isinstance(data.get(table), list) and item < len(data[table]):
+                entry = data[table][item]
                 if isinstance(entry, dict) and isinstance(entry.get("name"), str):
                     name = f" ({entry['name']})"
             parts[-1] = f"{parts[-1]}[{item + 1}]{name}"
+        elif len(parts) == 1 and parts[0].startswith("publish[") and item in {*BUILTIN_CHANNELS, PLUGIN_TAG}:
+            continue  # the channel type pydantic names in the location; the table already says it
         else:
             parts.append(str(item))
     return ".".join(parts)  # empty for checks across tables, whose messages name their keys
@@ -252,7 +280,8 @@ def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
         (): Config, ("brief",): BriefSettings, ("theme",): ThemeSettings,
         ("collect",): CollectSettings, ("source",): SourceSettings, ("select",): SelectSettings,
         ("rank",): RankSettings,
-        ("llm",): LLMSettings,
+        ("llm",): LLMSettings, ("schedule",): ScheduleSettings,
+        **{("publish", tag): model for tag, model in BUILTIN_CHANNELS.items()},
     }
     return owners.get(tuple(str(p) for p in loc[:-1] if not isinstance(p, int)))
 
@@ -265,7 +294,7 @@ def _describe(error: Any) -> str:
         keys = [k for k in model.model_fields if k != "path"] if model else []
         return f"unknown key (expected one of: {', '.join(keys)})" if keys else "unknown key"
     if kind == "missing":
-        return "missing required key"
+        return "missing required key" if isinstance(error["loc"][-1], str) else "missing required key 'type'"
     msg = str(error["msg"])
     msg = msg.removeprefix("Value error, ")
     got = error.get("input")
