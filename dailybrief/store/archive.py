@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from dailybrief.store.articles import ArticleTables, Outcome, StoredValidators
+from dailybrief.store.decisions import DecisionTables
 from dailybrief.store.history import HistoryTables
 from dailybrief.store.llmcache import LLMCacheTables
 from dailybrief.store.runs import RunTables
@@ -21,7 +22,7 @@ from dailybrief.store.verdicts import VerdictTables
 __all__ = ["MIGRATIONS", "Archive", "ArchiveError", "Outcome", "StoredValidators", "body_hash"]
 
 
-class Archive(ArticleTables, RunTables, HistoryTables, VerdictTables, LLMCacheTables):
+class Archive(ArticleTables, RunTables, HistoryTables, VerdictTables, LLMCacheTables, DecisionTables):
     """A dailybrief archive in one SQLite file: every table group on one connection."""
 
     def __init__(self, path: str | Path) -> None:

@@ -122,6 +122,27 @@ MIGRATIONS: list[Migration] = [
             created_at TEXT NOT NULL
         );
     """),
+    # Editors' ranking decisions and the weights learned from them (store/decisions.py). Numbers
+    # 0006–0012 belong to other lists (the web app's) or to changes made at the same time.
+    ("0013_rank_learning", """
+        CREATE TABLE rank_decisions (
+            id INTEGER PRIMARY KEY,
+            issue_date TEXT NOT NULL,
+            action TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            pairs TEXT NOT NULL,
+            decided_by TEXT NOT NULL,
+            decided_at TEXT NOT NULL
+        );
+        CREATE TABLE rank_weights (
+            id INTEGER PRIMARY KEY,
+            weights TEXT NOT NULL,
+            decisions INTEGER NOT NULL,
+            agreement_before REAL NOT NULL,
+            agreement_after REAL NOT NULL,
+            fitted_at TEXT NOT NULL
+        );
+    """),
 ]
 
 

@@ -15,7 +15,7 @@ from typing import Protocol
 from dailybrief.config import Config
 from dailybrief.models import Article, Brief, Reference, Section, Sentence
 from dailybrief.stories.build import RankedStory
-from dailybrief.stories.rank import POLICY_TITLE
+from dailybrief.stories.importance import is_policy_title
 from dailybrief.stories.select import cosine
 from dailybrief.text.spans import DOC_TITLE
 from dailybrief.text.tokens import numbers_with_units
@@ -72,7 +72,7 @@ def lead_sentence(primary: Article, level: str, first: Candidate | None) -> tupl
         return "", None
     when = f"{primary.published.month}月{primary.published.day}日"
     first_text = first.text if first is not None and first.article.url == primary.url else ""
-    if level != "media" and POLICY_TITLE.search(primary.title):
+    if level != "media" and is_policy_title(primary.title):
         match = _WRAPPED_DOC.match(primary.title)
         if match:
             return f"{when}，{match['who']}{match['verb']}{match['doc']}。", None

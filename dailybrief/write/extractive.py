@@ -273,9 +273,9 @@ def fallback_interpretation(label: str, theme: ThemeSettings, kind: str) -> str:
 
 def story_kind(primary: Article, level: str) -> str:
     """Classify a story for headings and interpretations: policy (national/local), data or event."""
-    from dailybrief.stories.rank import POLICY_TITLE  # noqa: PLC0415 - one vocabulary for rank and writer
+    from dailybrief.stories.importance import is_policy_title  # noqa: PLC0415 - one vocabulary for rank and writer
 
-    if POLICY_TITLE.search(primary.title) and level != "media":
+    if is_policy_title(primary.title) and level != "media":
         return "national_policy" if level == "national" else "local_policy"
     if re.search(r"报告|数据显示|统计|规模|增长|亿元|%|％", primary.title):
         return "data"

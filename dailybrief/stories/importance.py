@@ -1,0 +1,149 @@
+"""What a story says, as the ranking reads it: the kind of text, its figures, first-of-its-kind markers.
+
+An editor ranks a policy document that sets targets or money above a meeting notice, larger
+figures above smaller ones of the same kind, and a 首个/首批 above a routine repeat — whoever
+publishes them. These are pure functions of a headline, a lead and the figures found there;
+the word lists are data (`vocabulary.toml`).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from dailybrief.text.spans import COUNT
+from dailybrief.text.tokens import numbers_with_units
+
+Kind = Literal["policy", "decision", "report", "administrative"]
+Numbers = Iterable[tuple[str, str]]
+
+# The substance of each kind of text (0..1), before its figures: what the `substance` feature says.
+SUBSTANCE = {"policy": 0.75, "decision": 0.6, "report": 0.4, "administrative": 0.1}
+FIGURES_BONUS = 0.25  # a policy document or decision that states targets or money
+COUNT_MULTIPLIERS = {"万": 1e4, "亿": 1e8}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The word lists of vocabulary.toml."""
+
+    policy_document: tuple[str, ...]
+    decision: tuple[str, ...]
+    administrative: tuple[str, ...]
+    target: tuple[str, ...]
+    first: tuple[str, ...]
+    preliminary: tuple[str, ...]
+    money: dict[str, float]
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """Load the ranking's word lists from the package data."""
+    data = tomllib.loads(resources.files("dailybrief.stories").joinpath("vocabulary.toml").read_text("utf-8"))
+    lists = {key: tuple(unicodedata.normalize("NFKC", w) for w in data[key])
+             for key in ("policy_document", "decision", "administrative", "target", "first", "preliminary")}
+    return Vocabulary(**lists, money={unit: float(v) for unit, v in data["money"].items()})
+
+
+def _has(text: str, words: Sequence[str]) -> bool:
+    """Say whether any of the words occurs in the text."""
+    return any(w in text for w in words)
+
+
+def is_policy_title(title: str) -> bool:
+    """Say whether a headline names a policy document or the act of issuing one (印发/方案/通知…)."""
+    return _has(unicodedata.normalize("NFKC", title), vocabulary().policy_document)
+
+
+def text_kind(title: str, lead: str) -> Kind:
+    """Classify a text by its headline (and lead): policy document, decision, report or administrative notice.
+
+    An administrative headline (a meeting, a call for applications, personnel, procurement) is
+    administrative unless it also issues a document (印发《…》/出台…方案).
+    """
+    words = vocabulary()
+    head = unicodedata.normalize("NFKC", title)
+    issues = _has(head, ("印发", "出台", "发布", "公布")) and ("《" in head or _has(head, words.policy_document))
+    if _has(head, words.administrative) and not issues:
+        return "administrative"
+    if issues or _has(head, words.policy_document):
+        return "policy"
+    if _has(head, words.decision) or _has(unicodedata.normalize("NFKC", lead[:120]), words.decision):
+        return "decision"
+    return "report"
+
+
+def money_yuan(numbers: Numbers) -> float:
+    """Return the largest sum of money among (value, unit) figures, in yuan (0 when none)."""
+    rates = vocabulary().money
+    return max((float(v) * rates[u] for v, u in numbers if u in rates), default=0.0)
+
+
+def states_targets(text: str) -> bool:
+    """Say whether a text sets targets (到2027年…, 力争…, …以上)."""
+    return _has(unicodedata.normalize("NFKC", text), vocabulary().target)
+
+
+def substance(kind: Kind, *, targets: bool, money: float) -> float:
+    """Return the substance feature: what kind of text it is, raised when a decision sets targets or money."""
+    base = SUBSTANCE[kind]
+    if kind in ("policy", "decision") and (targets or money > 0):
+        base += FIGURES_BONUS
+    return min(1.0, base)
+
+
+def first_of_its_kind(title: str, lead: str) -> float:
+    """Return 1 for a 首个/首次/首批 in the headline, .6 in the lead, else 0."""
+    words = vocabulary().first
+    if _has(unicodedata.normalize("NFKC", title), words):
+        return 1.0
+    return 0.6 if _has(unicodedata.normalize("NFKC", lead[:200]), words) else 0.0
+
+
+def is_preliminary(title: str, lead: str) -> bool:
+    """Say whether a report gives a decision's preliminary form (拟/预计/据悉 in its headline or lead)."""
+    return _has(unicodedata.normalize("NFKC", title + " " + lead[:120]), vocabulary().preliminary)
+
+
+def figures(text: str) -> set[tuple[str, float]]:
+    """Return the sizes a text states as (what, amount): money in yuan as "money", counts as 个充电, 家企业."""
+    rates = vocabulary().money
+    flat = unicodedata.normalize("NFKC", text).replace(",", "")
+    out = {("money", float(v) * rates[u]) for v, u in numbers_with_units(flat) if u in rates}
+    for value, multiplier, measure, thing in COUNT.findall(flat):
+        out.add((measure + thing, float(value) * COUNT_MULTIPLIERS.get(multiplier, 1.0)))
+    return out
+
+
+def scale_scores(stories: Sequence[Iterable[tuple[str, float]]]) -> list[float]:
+    """Return each story's scale within the day (0..1): its largest figure against the day's largest of that kind.
+
+    Money is compared across all stories; a count (个充电桩, 家企业 …) only among the stories
+    that count the same thing, when two or more do — two cities' look-alike plans, say. A
+    story's score is its best ratio, square-rooted so half the day's largest still counts .7.
+    """
+    per_story: list[dict[str, float]] = []
+    for found in stories:
+        best: dict[str, float] = defaultdict(float)
+        for what, amount in found:
+            best[what] = max(best[what], amount)
+        per_story.append(best)
+    users: dict[str, int] = defaultdict(int)
+    top: dict[str, float] = defaultdict(float)
+    for best in per_story:
+        for what, amount in best.items():
+            users[what] += 1
+            top[what] = max(top[what], amount)
+    out = []
+    for best in per_story:
+        ratios = [amount / top[what] for what, amount in best.items()
+                  if top[what] > 0 and (what == "money" or users[what] >= 2)]
+        out.append(round(math.sqrt(max(ratios, default=0.0)), 4))
+    return out
