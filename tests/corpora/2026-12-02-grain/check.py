@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent
 SITE = ROOT / "site"
 ATOM = "{http://www.w3.org/2005/Atom}"
 PAGE_EXT = (".html", ".htm", ".shtml")
+# briefeval.py replaces {{BASE}} only in files with these suffixes (a .shtml page keeps it)
+FILLED_EXT = (".xml", ".html", ".htm", ".toml", ".rss", ".atom")
 # markers that delimit the article body in each site template
 BODY_MARKERS = [
     ("<!--TRS_EDITOR_BEGIN-->", "<!--TRS_EDITOR_END-->"),            # 财政部农业农村司
@@ -425,6 +427,13 @@ def check_date_traps(decoded, gold):
             err(f"{WEIXIN_PAGE}: its date is written on the page besides var ct")
 
 
+def check_placeholders():
+    """A {{BASE}} in a file the harness does not fill stays a dead link."""
+    for full in sorted(SITE.rglob("*")):
+        if full.is_file() and not full.name.endswith(FILLED_EXT) and b"{{BASE}}" in full.read_bytes():
+            err(f"{rel(full)}: holds {{{{BASE}}}} but briefeval fills it only in {', '.join(FILLED_EXT)} files")
+
+
 def main():
     for need in ("README.md", "config.toml", "gold.json", "site", "site/feeds"):
         if not (ROOT / need).exists():
@@ -438,6 +447,7 @@ def main():
     gold, old = check_gold(brief, pages, decoded)
     atom, rss, no_date = check_sources(sources, pages)
     check_date_traps(decoded, gold)
+    check_placeholders()
     events = gold["events"]
     n_ev = sum(len(e["articles"]) for e in events)
     print(f"pages: {len(pages)} (event articles {n_ev}, background {len(gold['background'])}, distractors "
