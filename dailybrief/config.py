@@ -102,16 +102,16 @@ class RankSettings(_Strict):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
 
-    relevance: Annotated[float, Field(ge=0)] = 0.16
-    level: Annotated[float, Field(ge=0)] = 0.14
+    relevance: Annotated[float, Field(ge=0)] = 0.20
+    level: Annotated[float, Field(ge=0)] = 0.19
     media: Annotated[float, Field(ge=0)] = 0.0
-    substance: Annotated[float, Field(ge=0, validation_alias=AliasChoices("substance", "policy"))] = 0.18
-    scale: Annotated[float, Field(ge=0)] = 0.08
-    first: Annotated[float, Field(ge=0)] = 0.04
-    publishers: Annotated[float, Field(ge=0)] = 0.14
-    thread: Annotated[float, Field(ge=0)] = 0.10
-    freshness: Annotated[float, Field(ge=0)] = 0.04
-    novelty: Annotated[float, Field(ge=0)] = 0.12
+    substance: Annotated[float, Field(ge=0, validation_alias=AliasChoices("substance", "policy"))] = 0.10
+    scale: Annotated[float, Field(ge=0)] = 0.04
+    first: Annotated[float, Field(ge=0)] = 0.02
+    publishers: Annotated[float, Field(ge=0)] = 0.18
+    thread: Annotated[float, Field(ge=0)] = 0.09
+    freshness: Annotated[float, Field(ge=0)] = 0.07
+    novelty: Annotated[float, Field(ge=0)] = 0.11
     merge_threshold: Annotated[float, Field(gt=0, le=2)] = 0.3
     learned: bool = True
 

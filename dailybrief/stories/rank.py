@@ -3,7 +3,7 @@
 | feature    | 1.0 means                                                                          |
 |------------|------------------------------------------------------------------------------------|
 | relevance  | the theme is what the primary is about (`aboutness`: headline, lead, share)        |
-| level      | the primary comes from a national source (provincial .7, city .5, media .3)       |
+| level      | national source (provincial .7, city .5); media by its subject (全国 1, a province .7, else .3) |
 | media      | the primary is a media report (weight 0 by default; editors who prefer media raise it) |
 | substance  | a policy document or decision that sets targets or money (admin notice .1, report .4) |
 | scale      | its figures are the day's largest of their kind (money in yuan; shared count units) |
