@@ -17,6 +17,7 @@ A national notice that mentions the theme once, deep in its body, scores well be
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,26 +49,25 @@ class About:
     similarity: float
 
 
-def theme_terms(theme: ThemeSettings) -> tuple[str, ...]:
-    """Return the terms that name the theme: its keywords and its name, NFKC-normalised, longest first."""
+def theme_terms(theme: ThemeSettings) -> re.Pattern[str]:
+    """Return a pattern of the terms that name the theme: its keywords and its name, NFKC-normalised."""
     terms = {unicodedata.normalize("NFKC", t).strip() for t in (*theme.keywords, theme.name)}
-    return tuple(sorted((t for t in terms if t), key=lambda t: (-len(t), t)))
+    return re.compile("|".join(re.escape(t) for t in sorted((t for t in terms if t), key=lambda t: (-len(t), t))))
 
 
-def _names(text: str, terms: Sequence[str]) -> bool:
-    """Say whether a text names one of the theme terms."""
-    return any(t in text for t in terms)
+def aboutness(article: Article, terms: re.Pattern[str], similarity: float, body: str | None = None) -> About:
+    """Measure how much an article is about the theme; `similarity` is its similarity to the theme in 0..1.
 
-
-def aboutness(article: Article, terms: Sequence[str], similarity: float) -> About:
-    """Measure how much an article is about the theme; `similarity` is its similarity to the theme in 0..1."""
+    `body` is the article's text already NFKC-normalised (without site furniture), if the caller has it.
+    """
     title = unicodedata.normalize("NFKC", article.title)
-    body = unicodedata.normalize("NFKC", "\n".join(article.paragraphs) or article.text)
+    if body is None:
+        body = unicodedata.normalize("NFKC", "\n".join(article.paragraphs) or article.text)
     lead = body[:LEAD_CHARS]
     units = sentences(body)
-    naming = sum(1 for s in units if _names(s, terms))
+    naming = sum(1 for s in units if terms.search(s))
     share = naming / len(units) if units and naming >= MIN_SENTENCES else 0.0
-    headline, in_lead = _names(title, terms), _names(lead, terms)
+    headline, in_lead = bool(terms.search(title)), bool(terms.search(lead))
     similarity = max(0.0, min(1.0, similarity))
     score = (WEIGHTS["headline"] * headline + WEIGHTS["lead"] * in_lead
              + WEIGHTS["share"] * min(1.0, share / FULL_SHARE) + WEIGHTS["similarity"] * similarity)

@@ -135,7 +135,7 @@ def assemble_story(cluster: Sequence[int], units: Sequence[Unit], about: Mapping
     scope = media_scope(primary.title, lead) if level == "media" else level
     features = Features(
         relevance=primary_about.score, level=LEVEL_SCORE.get(scope, 0.3), media=float(level == "media"),
-        substance=substance(kind, targets=states_targets(primary.text), money=money_yuan(numbers)),
+        substance=substance(kind, targets=states_targets(opening_of(primary)), money=money_yuan(numbers)),
         scale=scale, first=first_of_its_kind(primary.title, lead),
         publishers=publishers_feature(independent, reprinting), thread=thread,
         freshness=max(0.0, 1 - (day.issue_date - newest).days / max(1, day.window_days)), novelty=novelty,

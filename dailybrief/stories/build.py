@@ -143,8 +143,9 @@ def _build_stories(articles: Sequence[Article], config: Config, issue_date: dt.d
     relevant = [c for c in candidates if c.relevance >= floor]
     off_theme = [c for c in candidates if c.relevance < floor and in_window(c.article.published, issue_date, window)]
     chosen = [c.article for c in relevant]
-    about = _aboutness(chosen, [min(1.0, c.relevance / FULL_SIMILARITY) for c in relevant], config)
     position = {a.url: i for i, a in enumerate(pool)}
+    about = _aboutness(chosen, [min(1.0, c.relevance / FULL_SIMILARITY) for c in relevant],
+                       [pool_cores[position[a.url]] for a in chosen], config)
     groups = find_reprints(chosen, levels, cores=[pool_cores[position[a.url]] for a in chosen])
     docs = [pool_docs[position[g.original.url]] for g in groups]
     del pool_docs
@@ -215,13 +216,14 @@ def _thread_scores(units: Sequence[Unit], clusters: Sequence[list[int]], news: s
     return [r / top for r in raw]
 
 
-def _aboutness(articles: Sequence[Article], similarity: Sequence[float], config: Config) -> dict[str, About]:
-    """Measure each on-theme article's aboutness (with the embedding model's similarity when enabled)."""
+def _aboutness(articles: Sequence[Article], similarity: Sequence[float], bodies: Sequence[str],
+               config: Config) -> dict[str, About]:
+    """Measure each on-theme article's aboutness from its normalised body (with the embedding model's when enabled)."""
     embedded = embedding_similarities(config.theme, articles) if config.select.embeddings and articles else []
     if embedded:
         similarity = [(a + b) / 2 for a, b in zip(similarity, embedded, strict=True)]
     terms = theme_terms(config.theme)
-    return {a.url: aboutness(a, terms, s) for a, s in zip(articles, similarity, strict=True)}
+    return {a.url: aboutness(a, terms, s, body) for a, s, body in zip(articles, similarity, bodies, strict=True)}
 
 
 LOOKALIKE = 0.3  # text similarity at which two events are reports of the same kind of thing

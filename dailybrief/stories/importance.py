@@ -9,12 +9,13 @@ the word lists are data (`vocabulary.toml`).
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -28,20 +29,24 @@ Numbers = Iterable[tuple[str, str]]
 SUBSTANCE = {"policy": 0.75, "decision": 0.6, "report": 0.4, "administrative": 0.1}
 FIGURES_BONUS = 0.25  # a policy document or decision that states targets or money
 COUNT_MULTIPLIERS = {"万": 1e4, "亿": 1e8}
+_ISSUES = re.compile("印发|出台|发布|公布")  # a headline that issues a document, not just names one
+
+
+WordList = re.Pattern[str]
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The word lists of vocabulary.toml."""
+    """The word lists of vocabulary.toml, each as one pattern matching any of its words."""
 
-    policy_document: tuple[str, ...]
-    decision: tuple[str, ...]
-    administrative: tuple[str, ...]
-    target: tuple[str, ...]
-    first: tuple[str, ...]
-    preliminary: tuple[str, ...]
-    national_scope: tuple[str, ...]
-    provinces: tuple[str, ...]
+    policy_document: WordList
+    decision: WordList
+    administrative: WordList
+    target: WordList
+    first: WordList
+    preliminary: WordList
+    national_scope: WordList
+    provinces: WordList
     money: dict[str, float]
 
 
@@ -49,15 +54,15 @@ class Vocabulary:
 def vocabulary() -> Vocabulary:
     """Load the ranking's word lists from the package data."""
     data = tomllib.loads(resources.files("dailybrief.stories").joinpath("vocabulary.toml").read_text("utf-8"))
-    lists = {key: tuple(unicodedata.normalize("NFKC", w) for w in data[key])
+    lists = {key: re.compile("|".join(re.escape(unicodedata.normalize("NFKC", w)) for w in data[key]))
              for key in ("policy_document", "decision", "administrative", "target", "first", "preliminary",
                          "national_scope", "provinces")}
     return Vocabulary(**lists, money={unit: float(v) for unit, v in data["money"].items()})
 
 
-def _has(text: str, words: Sequence[str]) -> bool:
+def _has(text: str, words: WordList) -> bool:
     """Say whether any of the words occurs in the text."""
-    return any(w in text for w in words)
+    return words.search(text) is not None
 
 
 def is_policy_title(title: str) -> bool:
@@ -65,6 +70,7 @@ def is_policy_title(title: str) -> bool:
     return _has(unicodedata.normalize("NFKC", title), vocabulary().policy_document)
 
 
+@lru_cache(maxsize=65_536)  # each story's primary is classified again when its story is assembled
 def text_kind(title: str, lead: str) -> Kind:
     """Classify a text by its headline (and lead): policy document, decision, report or administrative notice.
 
@@ -73,7 +79,7 @@ def text_kind(title: str, lead: str) -> Kind:
     """
     words = vocabulary()
     head = unicodedata.normalize("NFKC", title)
-    issues = _has(head, ("印发", "出台", "发布", "公布")) and ("《" in head or _has(head, words.policy_document))
+    issues = _ISSUES.search(head) is not None and ("《" in head or _has(head, words.policy_document))
     if _has(head, words.administrative) and not issues:
         return "administrative"
     if issues or _has(head, words.policy_document):
