@@ -780,12 +780,20 @@ STAGE_FUNCS = [
     ("dailybrief.stories.build", "tfidf", "units: tfidf", False),
     ("dailybrief.stories.build", "signals", "units: signals", False),
     ("dailybrief.stories.build", "cluster_events", "cluster_events", True),
+    ("dailybrief.stories.build", "event_clusters", "cluster_events", True),
     ("dailybrief.stories.events", "candidate_pairs", "cluster: candidate pairs", True),
     ("dailybrief.stories.events", "pair_cosines", "cluster: pair cosines", True),
+    ("dailybrief.stories.build", "_aboutness", "aboutness", True),
+    ("dailybrief.stories.build", "is_official", "units: kind", False),
+    ("dailybrief.stories.build", "is_preliminary", "units: kind", False),
+    ("dailybrief.stories.build", "figures", "units: figures", False),
     ("dailybrief.stories.build", "_thread_scores", "thread scores", True),
+    ("dailybrief.stories.build", "scale_scores", "scale", True),
+    ("dailybrief.stories.build", "_lookalikes", "look-alikes", True),
     ("dailybrief.stories.build", "_story", "story assembly", False),
+    ("dailybrief.stories.build", "assemble_story", "story assembly", False),
 ]
-UNIT_LABELS = ("units: idf", "units: tfidf", "units: signals")
+UNIT_LABELS = ("units: idf", "units: tfidf", "units: signals", "units: kind", "units: figures")
 
 
 class Budget(Exception):
@@ -987,8 +995,9 @@ def stage_breakdown(timer: StageTimer, start: tuple[float, float], end: tuple[fl
     if "cluster_events" in timer.seconds:
         inside = ("cluster: candidate pairs", "cluster: pair cosines")
         out["cluster: scoring, merging, vetoes"] = max(0.0, s("cluster_events") - sum(s(k) for k in inside))
-    top = ("unique_pages", "relevance", "core_texts", "tokens", "find_reprints", "signals/units",
-           "news/background split", "cluster_events", "thread scores", "story assembly", "story loop inline")
+    top = ("unique_pages", "relevance", "aboutness", "core_texts", "tokens", "find_reprints", "signals/units",
+           "news/background split", "cluster_events", "thread scores", "scale", "look-alikes", "story assembly",
+           "story loop inline")
     out["other"] = max(0.0, (end[clock] - start[clock]) - sum(out.get(k, 0.0) for k in top))
     return {k: round(v, 3) for k, v in out.items()}
 
@@ -1265,11 +1274,12 @@ def finished(r: dict[str, Any]) -> bool:
     return bool(r["status"] == "ok")
 
 
-STAGE_COLUMNS = [("relevance", "relevance"), ("core_texts", "core_texts"), ("tokens", "tokens"),
-                 ("find_reprints", "find_reprints"),
+STAGE_COLUMNS = [("relevance", "relevance"), ("aboutness", "aboutness"), ("core_texts", "core_texts"),
+                 ("tokens", "tokens"), ("find_reprints", "find_reprints"),
                  ("signals/units", "signals/units"),
                  ("news/background split", "news split"), ("cluster_events", "cluster_events"),
-                 ("thread scores", "thread scores"), ("story assembly", "stories"),
+                 ("thread scores", "thread scores"), ("scale", "scale"), ("look-alikes", "look-alikes"),
+                 ("story assembly", "stories"),
                  ("story loop inline", "story-loop inline"), ("other", "other")]
 
 

@@ -59,12 +59,21 @@ def write_json_atomic(path: Path, data: Any) -> None:
         raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
 
 
+def ranking_weights(config: Config, archive: Archive) -> dict[str, float] | None:
+    """Return the weights `rank --learn` fitted for this archive, unless the config says `[rank] learned = false`."""
+    if not config.rank.learned:
+        return None
+    found = archive.learned_weights()
+    return dict(found["weights"]) if found else None
+
+
 def run_stories(config: Config, archive: Archive, issue_date: dt.date, out: Path, progress: Progress,
                 *, collect: bool = True) -> StoriesRun:
     """Ingest (unless told not to), build the day's stories and write `out/stories.json`."""
     report = ingest(config, archive, issue_date, progress) if collect else None
     earlier = archive.earlier_sections(issue_date)
-    result = build_stories(archive.articles(until=issue_date), config, issue_date, earlier)
+    result = build_stories(archive.articles(until=issue_date), config, issue_date, earlier,
+                           ranking_weights(config, archive))
     payload = [s.to_json() for s in result.stories]
     path = out / "stories.json"
     write_json_atomic(path, payload)
@@ -94,8 +103,10 @@ def _no_news_message(result: StoriesResult, issue_date: dt.date, window_days: in
     """Explain in one line why there is nothing to write."""
     start = issue_date - dt.timedelta(days=window_days)
     background = sum(1 for s in result.stories if s.background)
-    return (f"no usable article for {issue_date}: no on-theme article dated {start}..{issue_date} "
-            f"({len(result.off_theme)} off-theme, {background} older on-theme, {len(result.undated)} undated)")
+    passing = sum(1 for s in result.stories if s.gated and not s.background)
+    return (f"no usable article for {issue_date}: no article dated {start}..{issue_date} is about the theme "
+            f"({len(result.off_theme)} off-theme, {passing} mentioning it only in passing, {background} older "
+            f"on-theme, {len(result.undated)} undated)")
 
 
 def write_outputs(out: Path, files: dict[str, bytes]) -> list[Path]:
@@ -155,7 +166,7 @@ def run_brief(config: Config, archive: Archive | str | Path, issue_date: dt.date
     report = ingest(config, archive, issue_date, progress) if collect else None
     progress("ranking stories")
     result = build_stories(archive.articles(until=issue_date), config, issue_date,
-                           archive.earlier_sections(issue_date))
+                           archive.earlier_sections(issue_date), ranking_weights(config, archive))
     if not any(s.selected for s in result.stories):
         raise NoNewsError(_no_news_message(result, issue_date, config.brief.window_days))
     progress("writing and verifying the brief")

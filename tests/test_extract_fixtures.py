@@ -7,7 +7,9 @@ site would serve it (and cannot read the answer out of the comment).
 
 Keys: url (required), title, published (YYYY-MM-DD or null), lang, origin,
 publisher, content_type (an HTTP Content-Type header to pass, default by suffix),
-contains (strings that must be in the text), not_contains (strings that must not).
+contains (strings that must be in the text), not_contains (strings that must not),
+today (the issue date the page is extracted for, default the system date) and known
+(the date the feed item or list page gave, default none).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 _EXPECT_HTML = re.compile(rb"\A\s*<!--\s*expect:\s*(\{.*?\})\s*-->[ \t]*\r?\n?", re.DOTALL)
 _EXPECT_TXT = re.compile(rb"\A#expect:\s*(\{.*?\})[ \t]*\r?\n", re.DOTALL)
 _KNOWN_KEYS = {"url", "title", "published", "lang", "origin", "publisher", "content_type",
-               "contains", "not_contains", "checks"}
+               "contains", "not_contains", "checks", "today", "known"}
 
 
 def fixture_paths() -> list[Path]:
@@ -54,7 +56,9 @@ def load_fixture(path: Path) -> tuple[dict[str, Any], bytes]:
 def page_for(path: Path) -> tuple[dict[str, Any], Page]:
     expect, body = load_fixture(path)
     default_type = "text/plain" if path.suffix == ".txt" else "text/html"
-    return expect, Page(body=body, url=expect["url"], content_type=expect.get("content_type", default_type))
+    known = dt.date.fromisoformat(expect["known"]) if expect.get("known") else None
+    return expect, Page(body=body, url=expect["url"], content_type=expect.get("content_type", default_type),
+                        known_date=known)
 
 
 @pytest.fixture(params=fixture_paths(), ids=lambda p: p.name)
@@ -80,7 +84,7 @@ def test_expectation_is_well_formed(fixture_page: Path) -> None:
 
 def test_extracts_what_the_fixture_expects(fixture_page: Path) -> None:
     expect, page = page_for(fixture_page)
-    article = extract_article(page)
+    article = extract_article(page, today=dt.date.fromisoformat(expect["today"]) if expect.get("today") else None)
     name = fixture_page.name
     assert article.title == expect["title"], f"{name}: title"
     published = dt.date.fromisoformat(expect["published"]) if expect["published"] else None

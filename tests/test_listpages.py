@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dailybrief.collect.listpages import ListPage, parse_list_page
 from dailybrief.collect.urls import canonical_url
 
@@ -113,3 +115,13 @@ def test_empty_or_unmatched_page_gives_no_items() -> None:
                            link_pattern=None, next_selector="a.next")
     assert page.items == []
     assert page.next_url is None
+
+
+def test_the_date_beside_each_link_is_kept_as_evidence_of_the_page_date() -> None:
+    page = parse_list_page(LIST_PAGE, LIST_URL, selector="div.content ul.list", link_pattern=None)
+    dated = {item.url.rsplit("/", 1)[1].split("?")[0]: item.published for item in page.items}
+    assert dated["t20261118_55.html"] == dt.date(2026, 11, 18)  # the first listing of the page, which has a date
+    assert dated["t20261117_54.html"] == dt.date(2026, 11, 17)  # its date on the next line of the same row
+    assert dated["t20261116_53.html"] == dt.date(2026, 11, 16)
+    sidebar = parse_list_page(LIST_PAGE, LIST_URL, selector="div.sidebar", link_pattern=None)
+    assert all(item.published is None for item in sidebar.items)  # no date in those rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 import time
@@ -23,6 +24,7 @@ from dailybrief.models import Article
 from dailybrief.pipeline import run_stories
 from dailybrief.store.archive import Archive
 from dailybrief.stories.build import RankedStory, StoriesResult, build_stories
+from dailybrief.stories.rank import FEATURES
 from dailybrief.stories.reprints import find_reprints
 
 LEVELS = dict(fx.SOURCES)
@@ -83,7 +85,7 @@ def test_window_news_background_and_future() -> None:
         story = story_of(result, article)
         assert story is not None, article.title
         assert story.background and not story.selected
-        assert story.why.startswith("background: dated")
+        assert story.why.startswith("背景：发布于")
     assert story_of(result, future) is None
     assert future.url not in {c.article.url for c in result.off_theme}
     assert future.url not in {a.url for a in result.undated}
@@ -231,7 +233,8 @@ def test_condensed_rewrite_is_coverage_not_a_reprint() -> None:
     story = story_of(result, original)
     assert story is not None and rewrite.url in members(story)
     assert rewrite.url not in story.reprints and rewrite.url not in story.reprints.values()
-    assert "3 publishers" in story.why
+    # the original and the rewrite are independent reports; the reprint counts as a reprinting outlet
+    assert "2家独立来源（另有1家转载）" in story.why
 
 
 def test_tracking_parameters_make_one_article_not_two() -> None:
@@ -301,7 +304,8 @@ def test_hundred_reports_of_one_event_make_one_story_quickly() -> None:
     assert story is not None and members(story) == fx.urls(reports)
     for article in others:
         assert members(story_of(result, article)) == {article.url}, article.title
-    assert "100 publishers" in story.why
+    independent, reprinting = (int(n) for n in re.findall(r"(\d+)家", story.why)[:2])
+    assert independent + reprinting == 100 and independent >= 50, story.why
     assert elapsed < 10, f"took {elapsed:.1f}s"
 
 
@@ -328,9 +332,9 @@ def test_national_policy_document_outranks_city_media_report() -> None:
     assert policy is not None and city is not None
     assert policy.rank < city.rank and policy.score > city.score
     assert policy.primary.url == named["policy"].url
-    assert policy.why.startswith("national policy document")
-    assert "3 publishers" in policy.why
-    assert city.why.startswith("media report") and "1 publisher" in city.why and "1 publishers" not in city.why
+    assert policy.why.startswith("国家级政策文件")
+    assert "2家独立来源（另有1家转载）" in policy.why
+    assert city.why.startswith("媒体报道") and "1家独立来源" in city.why and "转载" not in city.why
 
 
 def test_more_independent_publishers_outrank_one() -> None:
@@ -339,7 +343,7 @@ def test_more_independent_publishers_outrank_one() -> None:
     three, one = story_of(result, ningbo[0]), story_of(result, qingdao)
     assert three is not None and one is not None and three.id != one.id
     assert members(three) == fx.urls(ningbo)
-    assert "3 publishers" in three.why and "1 publisher" in one.why
+    assert "3家独立来源" in three.why and "1家独立来源" in one.why
     assert three.score > one.score and three.rank < one.rank
 
 
@@ -358,7 +362,7 @@ def test_scores_ranks_and_selection() -> None:
 
 def test_rank_weights_come_from_config() -> None:
     named = fx.day_articles()
-    only_publishers = dict.fromkeys(("level", "policy", "relevance", "thread", "freshness", "novelty"), 0.0)
+    only_publishers = dict.fromkeys(FEATURES, 0.0)
     result = build(named.values(), fx.make_config(rank={**only_publishers, "publishers": 1.0}))
     top = news(result)[0]
     assert len({a.publisher for a in top.articles}) >= 3
@@ -421,7 +425,7 @@ def test_novelty_a_story_with_an_earlier_section_ranks_lower(tmp_path: Path) -> 
     archive = _archive(tmp_path / "a.db", _first_day())
     first, _ = _run(archive, D1, tmp_path / "d1", config)
     e1 = story_of(first, fx.policy_original())
-    assert e1 is not None and e1.selected and "had a section" not in e1.why
+    assert e1 is not None and e1.selected and "已有一节" not in e1.why
 
     for a in _second_day():
         archive.save_article(fx.fetch_for(a), a)
@@ -429,9 +433,9 @@ def test_novelty_a_story_with_an_earlier_section_ranks_lower(tmp_path: Path) -> 
     e2 = story_of(second, fx.policy_original())
     assert e2 is not None and not e2.background
     assert e2.rank > e1.rank and e2.score < e1.score
-    assert f"had a section on {D1.isoformat()}" in e2.why and "nothing new" in e2.why
+    assert f"{D1.isoformat()}已有一节，此后无新内容" in e2.why
     fresh = story_of(second, fx.old_policy())
-    assert fresh is not None and fresh.rank < e2.rank and "had a section" not in fresh.why
+    assert fresh is not None and fresh.rank < e2.rank and "已有一节" not in fresh.why
     archive.close()
 
 
@@ -450,8 +454,8 @@ def test_novelty_new_figures_make_a_repeat_story_partly_new(tmp_path: Path) -> N
         outcome[new_figures] = story
         archive.close()
     stale, partial = outcome[False], outcome[True]
-    assert "nothing new" in stale.why
-    assert "new figures since" in partial.why
+    assert "此后无新内容" in stale.why
+    assert "此后有新数据" in partial.why
     assert partial.score > stale.score and partial.rank <= stale.rank
 
 
@@ -483,7 +487,9 @@ def test_stories_json_contract_and_stable_ids(tmp_path: Path) -> None:
     archive.close()
     assert payload and isinstance(payload, list)
     for entry in payload:
-        assert set(entry) == {"id", "score", "selected", "rank", "primary", "articles", "reprints", "why"}
+        assert set(entry) == {"id", "score", "selected", "rank", "primary", "articles", "reprints", "why", "relevance",
+                              "features"}
+        assert 0.0 <= entry["relevance"] <= 1.0 and set(entry["features"]) == set(FEATURES)
         assert isinstance(entry["id"], str) and entry["id"]
         assert isinstance(entry["score"], float) and 0 <= entry["score"] <= 1
         assert isinstance(entry["selected"], bool) and isinstance(entry["rank"], int)
@@ -533,7 +539,7 @@ def test_cli_stories_prints_a_table_and_writes_stories_json(tmp_path: Path) -> N
     assert lines[0].endswith("off-theme articles") and "(5 selected)" in lines[0]
     rows = [line for line in lines if line.startswith(" *")]
     assert len(rows) == 5
-    assert "工业和信息化部等六部门" in rows[0] and "national policy document" in rows[0]
+    assert "工业和信息化部等六部门" in rows[0] and "国家级政策文件" in rows[0]
     assert lines[-1] == f"wrote {(out / 'stories.json').resolve()}"
     assert f"left out (no publication date): {fx.undated_item().url}" in proc.stderr
 

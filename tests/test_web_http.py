@@ -384,6 +384,17 @@ def test_a_left_out_story_is_written_verified_and_swapped_in_then_dropped(app, b
     _row, final = current(built)
     assert left_out["id"] not in [s["story"] for s in final.data["sections"]]
     assert len(final.data["sections"]) == len(in_brief) - 1
+    # both decisions are kept for `rank --learn`: the added story preferred, then the dropped one not
+    with Archive(built.db) as archive:
+        rows = archive.db.execute("SELECT action, story_id, decided_by FROM rank_decisions ORDER BY id").fetchall()
+        decisions = archive.decisions()
+    features = {s["id"]: s["features"] for s in stories}
+    assert [tuple(r) for r in rows[-2:]] == [("add", left_out["id"], "alice"), ("drop", left_out["id"], "alice")]
+    added, dropped = decisions[-2:]
+    assert added and all(winner == features[left_out["id"]] for winner, _other in added)
+    assert features[replaced] in [other for _winner, other in added]
+    assert len(dropped) == len(final.data["sections"])
+    assert all(loser == features[left_out["id"]] for _winner, loser in dropped)
 
 
 def test_a_rerun_of_a_draft_day_adds_a_pipeline_revision_and_keeps_the_editors(built):

@@ -10,6 +10,7 @@ from dailybrief.cli.brief import run, stories, verify
 from dailybrief.cli.collect import extract, ingest, sources
 from dailybrief.cli.common import verbosity
 from dailybrief.cli.publish import daily, publish
+from dailybrief.cli.rank import rank
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,7 +20,7 @@ def cli() -> None:
     """Turn each day's news and policy pages into a verified, cited daily brief."""
 
 
-for command in (init, sources, ingest, extract, stories, run, verify, publish, daily, demo, serve, user):
+for command in (init, sources, ingest, extract, stories, run, verify, rank, publish, daily, demo, serve, user):
     cli.add_command(command)
 
 

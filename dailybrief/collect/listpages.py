@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from cssselect import GenericTranslator
 
 from dailybrief.collect.urls import canonical_url, resolve_link
+from dailybrief.extract.dates import parse_date_text
 from dailybrief.extract.metadata import clean_space, parse_html
 from dailybrief.models import FeedItem
 
@@ -24,6 +26,23 @@ class ListPage:
 def _xpath(selector: str) -> str:
     """Translate a CSS selector to XPath."""
     return str(GenericTranslator().css_to_xpath(selector))
+
+
+_ROWS = frozenset({"li", "tr", "dd", "dt", "p"})
+
+
+def row_date(anchor: Any) -> date | None:
+    """Return the full date a list shows beside a link (2026-11-19 in the link's row, outside the link), if any.
+
+    A list page's date is evidence for the year of a page that states only 11月28日.
+    """
+    row = anchor.getparent()
+    while row is not None and row.tag not in _ROWS:
+        row = row.getparent()
+    if row is None:
+        return None
+    beside = clean_space(row.text_content()).replace(clean_space(anchor.text_content()), " ")
+    return parse_date_text(beside)
 
 
 def parse_list_page(html: str, url: str, *, selector: str | None, link_pattern: str | None,
@@ -50,7 +69,7 @@ def parse_list_page(html: str, url: str, *, selector: str | None, link_pattern: 
             continue
         seen.add(key)
         items.append(FeedItem(url=link, title=clean_space(anchor.text_content()) or anchor.get("title", ""),
-                              source=source))
+                              published=row_date(anchor), source=source))
     next_url = None
     if next_selector:
         for node in tree.xpath(_xpath(next_selector)):

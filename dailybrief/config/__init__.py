@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -96,19 +97,33 @@ class SelectSettings(_Strict):
     min_relevance: Annotated[float, Field(ge=0, le=1)] = 0.05
     relative_relevance: Annotated[float, Field(ge=0, le=1)] = 0.2
     background_days: Annotated[int, Field(ge=0, le=3660)] = 365
+    # A story enters the brief only when its primary is about the theme (stories/aboutness.py).
+    min_aboutness: Annotated[float, Field(ge=0, le=1)] = 0.3
+    # Add the optional embedding model's similarity (pip install 'dailybrief[embeddings]').
+    embeddings: bool = False
 
 
 class RankSettings(_Strict):
-    """The optional `[rank]` table: weights of the story score (each feature is 0..1)."""
+    """The optional `[rank]` table: weights of the story score (each feature is 0..1; see stories/rank.py).
 
-    level: Annotated[float, Field(ge=0)] = 0.20
-    policy: Annotated[float, Field(ge=0)] = 0.15
-    publishers: Annotated[float, Field(ge=0)] = 0.15
-    relevance: Annotated[float, Field(ge=0)] = 0.15
-    thread: Annotated[float, Field(ge=0)] = 0.15
-    freshness: Annotated[float, Field(ge=0)] = 0.05
-    novelty: Annotated[float, Field(ge=0)] = 0.15
+    `policy` is the old name of `substance` and still accepted. With `learned = true` (the
+    default) a run uses the weights `dailybrief rank --learn` fitted for its archive, if any.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+    relevance: Annotated[float, Field(ge=0)] = 0.20
+    level: Annotated[float, Field(ge=0)] = 0.19
+    media: Annotated[float, Field(ge=0)] = 0.0
+    substance: Annotated[float, Field(ge=0, validation_alias=AliasChoices("substance", "policy"))] = 0.10
+    scale: Annotated[float, Field(ge=0)] = 0.04
+    first: Annotated[float, Field(ge=0)] = 0.02
+    publishers: Annotated[float, Field(ge=0)] = 0.18
+    thread: Annotated[float, Field(ge=0)] = 0.09
+    freshness: Annotated[float, Field(ge=0)] = 0.07
+    novelty: Annotated[float, Field(ge=0)] = 0.11
     merge_threshold: Annotated[float, Field(gt=0, le=2)] = 0.3
+    learned: bool = True
 
 
 def _check_url(value: str) -> str:

@@ -23,6 +23,13 @@ from dailybrief.extract.metadata import (
     parse_html,
     visible_text,
 )
+from dailybrief.extract.wechat import (
+    is_wechat_article,
+    show_hidden_body,
+    wechat_account,
+    wechat_date,
+    wechat_title,
+)
 from dailybrief.models import Article, content_id
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml", "text/xml", ""})
@@ -210,20 +217,24 @@ def extract_html(text: str, url: str, source_name: str = "", today: date | None 
     tree = parse_html(text)
     meta = meta_tags(tree)
     page_text = visible_text(tree)
-    title = find_title(tree, meta, page_text)
+    wechat = is_wechat_article(text, url)
+    title = (wechat_title(tree, text) if wechat else "") or find_title(tree, meta, page_text)
     page_title = clean_space(" ".join(t.text_content() for t in tree.xpath("//head/title")))
     declared_lang = tree.get("lang") or meta.get("content-language") or meta.get("og:locale")
     # htmldate and trafilatura clean the tree they are given: parse a fresh copy for each.
     body_tree = parse_html(text)
+    if wechat:
+        show_hidden_body(body_tree)
     _unwrap_layout_tables(body_tree)
     _drop_furniture_blocks(body_tree)
     body = _main_text(body_tree, url)
     dated_lines = clean_body(body, title)
     paragraphs = strip_leading_furniture(dated_lines, title)
     lang = detect_language(title + "".join(paragraphs[:5]), declared_lang)
-    published = find_published(text, url or None, meta, page_text, dated_lines, title=title,
-                               chinese=lang == "zh", today=today, known=known)
-    publisher = find_publisher(meta, page_title, page_text) or source_name
+    published = (wechat_date(text, today) if wechat else None) or find_published(
+        text, url or None, meta, page_text, dated_lines, title=title, chinese=lang == "zh", today=today, known=known)
+    publisher = (wechat_account(tree, text) if wechat else "") or find_publisher(meta, page_title, page_text) \
+        or source_name
     return _article(url, source_name, title, published, publisher=publisher, origin=find_origin(meta, page_text),
                     paragraphs=paragraphs, lang=lang)
 

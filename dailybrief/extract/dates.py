@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections import Counter
 from typing import Any
+from urllib.parse import urlsplit
 
 from htmldate import find_date
 
@@ -94,19 +95,31 @@ def date_from_url(url: str) -> dt.date | None:
     return None
 
 
+# A site footer's lines: their years (©2019-2023, a filing number) say nothing about the page's date.
+_FOOTER = re.compile(r"©|版权所有|copyright|icp|备案|网站标识码|公网安备|主办单位|承办单位|技术支持", re.IGNORECASE)
+
+
 def year_hint(*texts: str) -> int | None:
-    """Return the year the page most often writes as a date's year (targets like 到2027年底 excluded)."""
+    """Return the year the page most often writes as a date's year (targets like 到2027年底 and footers excluded)."""
     years = Counter(
-        int(m.group(1)) for t in texts
-        for m in re.finditer(r"(?<![\d到至—\-～~])(20\d{2})(?=\s*年(?!底|末|前|内|以前)|[-/.]\d)", t)
+        int(m.group(1)) for t in texts for line in t.split("\n") if not _FOOTER.search(line)
+        for m in re.finditer(r"(?<![\d到至—\-～~])(20\d{2})(?=\s*年(?!底|末|前|内|以前)|[-/.]\d)", line)
     )
     return years.most_common(1)[0][0] if years else None
 
 
+def year_from_url(url: str | None) -> int | None:
+    """Return a year a URL's path names (/2026/, t2026…, art_2026…), or None."""
+    match = re.search(r"(?<!\d)(20\d{2})(?!\d)|(?<!\d)(20\d{2})(?=[01]\d[0-3]\d(?!\d))", urlsplit(url or "").path)
+    return int(match.group(1) or match.group(2)) if match else None
+
+
 def month_day(month: int, day: int, year: int | None, today: dt.date) -> dt.date | None:
-    """Date a bare 6月15日: in the given year, else the latest such day not after `today`."""
+    """Date a bare 6月15日: in the given year (unless that is after `today`), else the latest such day not after it."""
     if year:
-        return make_date(year, month, day)
+        found = make_date(year, month, day)
+        if found is None or found <= today + dt.timedelta(days=1):
+            return found
     found = make_date(today.year, month, day)
     if found and found > today:
         found = make_date(today.year - 1, month, day)
@@ -196,7 +209,10 @@ def find_published(
         found = date_from_url(url)
         if found:
             return found
-    year = guess.year if guess else year_hint(page_text)
+    # A bare month-day takes its year from the strongest nearby evidence: the feed item or list page's
+    # date, the URL, the years the page writes (never a footer's); else the latest such day by `today`.
+    # htmldate's year-only answer (suspect, YYYY-01-01) often comes from a copyright line: not used.
+    year = (known.year if known else None) or year_from_url(url) or year_hint(page_text)
     found = date_from_body(body_lines, year, today or dt.date.today()) or date_from_date_line(body_lines)
     # `known` is what a feed said of the item: better than htmldate's year-only guess.
     return found or known or guess

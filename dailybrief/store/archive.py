@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from dailybrief.store.articles import ArticleTables, Outcome, StoredValidators
+from dailybrief.store.decisions import DecisionTables
 from dailybrief.store.deliveries import DeliveryTables
 from dailybrief.store.history import HistoryTables
 from dailybrief.store.llmcache import LLMCacheTables
@@ -22,7 +23,8 @@ from dailybrief.store.verdicts import VerdictTables
 __all__ = ["MIGRATIONS", "Archive", "ArchiveError", "Outcome", "StoredValidators", "body_hash"]
 
 
-class Archive(ArticleTables, RunTables, HistoryTables, VerdictTables, LLMCacheTables, DeliveryTables):
+class Archive(ArticleTables, RunTables, HistoryTables, VerdictTables, LLMCacheTables, DeliveryTables,
+              DecisionTables):
     """A dailybrief archive in one SQLite file: every table group on one connection."""
 
     def __init__(self, path: str | Path) -> None:

@@ -2,8 +2,8 @@
 
 The core tables live here. Other packages that keep tables in the same file (the editor
 app's `dailybrief.web.store`) pass their own list to `Archive.migrate`; every list shares the
-one `migrations` table, so an archive has one history. Names are numbered across all lists
-(the web app's are 0006–0008; 0009 is the deliveries table) and never reused; a new migration gets the next free number.
+one `migrations` table, so an archive has one history. Names are numbered across all lists (the
+web app's are 0006–0008 and 0010) and never reused; a new migration gets the next free number.
 """
 
 from __future__ import annotations
@@ -143,6 +143,26 @@ MIGRATIONS: list[Migration] = [
             finished_at TEXT NOT NULL
         );
         CREATE INDEX deliveries_brief ON deliveries(issue_date, title, channel);
+    """),
+    # Editors' ranking decisions and the weights learned from them (store/decisions.py).
+    ("0013_rank_learning", """
+        CREATE TABLE rank_decisions (
+            id INTEGER PRIMARY KEY,
+            issue_date TEXT NOT NULL,
+            action TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            pairs TEXT NOT NULL,
+            decided_by TEXT NOT NULL,
+            decided_at TEXT NOT NULL
+        );
+        CREATE TABLE rank_weights (
+            id INTEGER PRIMARY KEY,
+            weights TEXT NOT NULL,
+            decisions INTEGER NOT NULL,
+            agreement_before REAL NOT NULL,
+            agreement_after REAL NOT NULL,
+            fitted_at TEXT NOT NULL
+        );
     """),
 ]
 

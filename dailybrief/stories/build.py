@@ -20,9 +20,12 @@ from typing import Any
 from dailybrief.collect.urls import canonical_url
 from dailybrief.config import Config
 from dailybrief.models import Article
-from dailybrief.stories.events import MAX_EVENT_DAYS, ClusterSettings, Unit, cluster_events
-from dailybrief.stories.rank import LEVEL_SCORE, Features, explain, policy_feature, publishers_feature, score
-from dailybrief.stories.reprints import ReprintGroup, core_texts, find_reprints, names_match
+from dailybrief.stories.aboutness import FULL_SIMILARITY, About, aboutness, embedding_similarities, theme_terms
+from dailybrief.stories.assemble import DayContext, assemble_story, is_official, lead_of, opening_of
+from dailybrief.stories.events import MAX_EVENT_DAYS, ClusterSettings, ScoredPairs, Unit, event_clusters
+from dailybrief.stories.importance import figures, is_preliminary, scale_scores
+from dailybrief.stories.rank import weights_of
+from dailybrief.stories.reprints import core_texts, find_reprints
 from dailybrief.stories.select import (
     Candidate,
     article_tokens,
@@ -32,7 +35,7 @@ from dailybrief.stories.select import (
     tfidf,
     theme_words,
 )
-from dailybrief.text.tokens import Signals, signals
+from dailybrief.text.tokens import signals
 from dailybrief.text.vectors import to_matrix, top_neighbour_sums
 
 logger = logging.getLogger(__name__)
@@ -54,12 +57,16 @@ class RankedStory:
     rank: int = 0
     doc_titles: set[str] = field(default_factory=set)
     numbers: set[tuple[str, str]] = field(default_factory=set)
+    features: dict[str, float] = field(default_factory=dict)
+    gated: bool = False  # not about the theme (aboutness below [select] min_aboutness): never selected
+    superseded: set[str] = field(default_factory=set)  # preliminary reports the official primary replaces
 
     def to_json(self) -> dict[str, Any]:
-        """Return the stories.json contract object."""
+        """Return the stories.json contract object (plus `relevance`, the primary's aboutness, and `features`)."""
         return {"id": self.id, "score": self.score, "selected": self.selected, "rank": self.rank,
                 "primary": self.primary.url, "articles": [a.url for a in self.articles],
-                "reprints": self.reprints, "why": self.why}
+                "reprints": self.reprints, "why": self.why, "relevance": self.relevance,
+                "features": self.features}
 
 
 @dataclass
@@ -90,32 +97,6 @@ def unique_pages(articles: Sequence[Article]) -> list[Article]:
     return list(best.values())
 
 
-def choose_primary(groups: Sequence[ReprintGroup], levels: Mapping[str, str]) -> Article:
-    """Return the primary document or original report: a government policy document first, then level, date."""
-    originals = [g.original for g in groups]
-
-    def order(a: Article) -> tuple[float, float, dt.date, str]:
-        """Sort key: policy document, source level, earliest date, URL."""
-        level = levels.get(a.source, "media")
-        return (-policy_feature(a.title, level), -LEVEL_SCORE.get(level, 0.3), a.published or dt.date.max, a.url)
-
-    return min(originals, key=order)
-
-
-def seen_before(doc_titles: set[str], urls: set[str], numbers: set[tuple[str, str]],
-                earlier: Sequence[dict[str, Any]]) -> tuple[float, str | None]:
-    """Return (novelty, note) against earlier briefs' sections."""
-    for old in earlier:
-        same = bool(urls & set(old["articles"])) or bool(doc_titles & set(old["doc_titles"]))
-        if not same:
-            continue
-        new_numbers = numbers - set(old["numbers"])
-        if len(new_numbers) >= 2:
-            return 0.6, f"had a section on {old['issue_date']}; new figures since"
-        return 0.1, f"had a section on {old['issue_date']}; nothing new"
-    return 1.0, None
-
-
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for a block (reference counting still frees memory)."""
@@ -129,19 +110,21 @@ def collector_paused() -> Iterator[None]:
 
 
 def build_stories(articles: Sequence[Article], config: Config, issue_date: dt.date,
-                  earlier: Sequence[dict[str, Any]] = ()) -> StoriesResult:
+                  earlier: Sequence[dict[str, Any]] = (), weights: Mapping[str, float] | None = None) -> StoriesResult:
     """Select, de-duplicate, cluster and rank the day's stories (see the module docstring).
+
+    `weights` replace the `[rank]` feature weights (the ones `rank --learn` fitted for an archive).
 
     The stage makes millions of acyclic objects (token lists, vectors) that the cyclic
     collector would walk again at every full collection, about 14 % of the time at
     100,000 articles; it is paused meanwhile.
     """
     with collector_paused():
-        return _build_stories(articles, config, issue_date, earlier)
+        return _build_stories(articles, config, issue_date, earlier, dict(weights or weights_of(config.rank)))
 
 
 def _build_stories(articles: Sequence[Article], config: Config, issue_date: dt.date,
-                   earlier: Sequence[dict[str, Any]]) -> StoriesResult:
+                   earlier: Sequence[dict[str, Any]], weights: dict[str, float]) -> StoriesResult:
     """Run the stage's steps in order (see `build_stories`)."""
     levels = {s.name: s.level for s in config.sources()}
     window = config.brief.window_days
@@ -159,9 +142,10 @@ def _build_stories(articles: Sequence[Article], config: Config, issue_date: dt.d
     floor = max(config.select.min_relevance, config.select.relative_relevance * best)
     relevant = [c for c in candidates if c.relevance >= floor]
     off_theme = [c for c in candidates if c.relevance < floor and in_window(c.article.published, issue_date, window)]
-    relevance_of = {c.article.url: c for c in relevant}
     chosen = [c.article for c in relevant]
     position = {a.url: i for i, a in enumerate(pool)}
+    about = _aboutness(chosen, [min(1.0, c.relevance / FULL_SIMILARITY) for c in relevant],
+                       [pool_cores[position[a.url]] for a in chosen], config)
     groups = find_reprints(chosen, levels, cores=[pool_cores[position[a.url]] for a in chosen])
     docs = [pool_docs[position[g.original.url]] for g in groups]
     del pool_docs
@@ -172,34 +156,46 @@ def _build_stories(articles: Sequence[Article], config: Config, issue_date: dt.d
     units = []
     for i, (g, doc) in enumerate(zip(groups, docs, strict=True)):
         # Only news is clustered; background needs no places (the costly part of the signals).
-        sig = signals(g.original.title, g.original.paragraphs, words, with_places=i in news_set)
+        local = levels.get(g.original.source, "media") in ("provincial", "city")
+        sig = signals(g.original.title, g.original.paragraphs, words, with_places=i in news_set,
+                      home=g.original.publisher if local else "")
         published = g.original.published or issue_date
         vector = tfidf(doc, idf, default_idf, top=UNIT_TERMS)
-        units.append(Unit(group=g, vector=vector, signals=sig, day=published.toordinal()))
+        original = g.original
+        units.append(Unit(group=g, vector=vector, signals=sig, day=published.toordinal(),
+                          official=is_official(original, levels),
+                          preliminary=is_preliminary(original.title, lead_of(original)),
+                          figures=frozenset(figures(opening_of(original))) if i in news_set else frozenset()))
 
     background = [i for i in range(len(units)) if i not in news_set]
     background_set = set(background)
     settings = ClusterSettings(merge_threshold=config.rank.merge_threshold, max_day_gap=min(window, MAX_EVENT_DAYS))
-    clusters = [[news[i] for i in c] for c in cluster_events([units[i] for i in news], settings)]
+    news_clusters, scored = event_clusters([units[i] for i in news], settings)
+    clusters = [[news[i] for i in c] for c in news_clusters]
     clusters += [[i] for i in background]
 
     thread = _thread_scores(units, clusters, news_set)
-    best_relevance = max((c.relevance for c in relevant), default=1.0) or 1.0
-    stories = []
-    for cluster, thread_score in zip(clusters, thread, strict=True):
-        stories.append(_story(cluster, units, levels=levels, relevance_of=relevance_of, best_relevance=best_relevance,
-                              thread=thread_score, issue_date=issue_date, config=config, earlier=earlier,
-                              is_background=cluster[0] in background_set))
-    stories.sort(key=lambda s: (s.background, -s.score, s.primary.url))
-    selectable = [s for s in stories if not s.background]
+    scales = scale_scores([set().union(*(units[i].figures for i in c if not units[i].preliminary)) for c in clusters],
+                          _lookalikes(news_clusters, scored))
+    context = DayContext(issue_date=issue_date, window_days=window, levels=levels, weights=weights,
+                         language=config.brief.language, min_aboutness=config.select.min_aboutness, earlier=earlier)
+    stories = [RankedStory(id="", **assemble_story(cluster, units, about, context, scale=scale, thread=thread_score,
+                                                   is_background=cluster[0] in background_set))
+               for cluster, thread_score, scale in zip(clusters, thread, scales, strict=True)]
+    for story in stories:
+        story.id = story_id(story.primary.url)
+    # Stories about the theme first, by score; those that only mention it last (they are never selected).
+    stories.sort(key=lambda s: (s.background, s.gated, -s.score, s.primary.url))
+    selectable = [s for s in stories if not s.background and not s.gated]
     for rank, story in enumerate(stories, 1):
         story.rank = rank
     for story in selectable[: config.brief.max_sections]:
         story.selected = True
+    news_stories = [s for s in stories if not s.background]
     logger.info("%d articles in the window and background; %d on theme, %d off theme, %d undated; %d reprint "
-                "groups; %d news stories, %d background; %d selected", len(pool), len(relevant), len(off_theme),
-                len(undated), len(groups), len(selectable), len(stories) - len(selectable),
-                sum(s.selected for s in stories))
+                "groups; %d news stories (%d not about the theme), %d background; %d selected", len(pool),
+                len(relevant), len(off_theme), len(undated), len(groups), len(news_stories),
+                sum(s.gated for s in news_stories), len(stories) - len(news_stories), sum(s.selected for s in stories))
     return StoriesResult(stories=stories, undated=undated, off_theme=off_theme)
 
 
@@ -220,42 +216,23 @@ def _thread_scores(units: Sequence[Unit], clusters: Sequence[list[int]], news: s
     return [r / top for r in raw]
 
 
-def _story(cluster: list[int], units: Sequence[Unit], *, levels: Mapping[str, str],
-           relevance_of: dict[str, Candidate], best_relevance: float, thread: float, issue_date: dt.date,
-           config: Config, earlier: Sequence[dict[str, Any]], is_background: bool) -> RankedStory:
-    """Assemble one ranked story from its units."""
-    groups = [units[i].group for i in cluster]
-    primary = choose_primary(groups, levels)
-    members = [a for g in groups for a in g.members]
-    members.sort(key=lambda a: (a.url != primary.url, a.published or dt.date.max, a.url))
-    reprints = {r.url: g.original.url for g in groups for r in g.reprints}
-    publishers = _independent_publishers(members)
-    level = levels.get(primary.source, "media")
-    sigs: list[Signals] = [units[i].signals for i in cluster]
-    doc_titles = set().union(*(s.doc_titles for s in sigs))
-    numbers = set().union(*(s.numbers for s in sigs))
-    novelty, note = seen_before(doc_titles, {a.url for a in members}, numbers, earlier)
-    newest = max((a.published for a in members if a.published), default=issue_date)
-    relevance = max(relevance_of[a.url].relevance for a in members)
-    terms = tuple(dict.fromkeys(t for a in members for t in relevance_of[a.url].terms))
-    features = Features(
-        level=LEVEL_SCORE.get(level, 0.3), policy=policy_feature(primary.title, level),
-        publishers=publishers_feature(publishers), relevance=min(1.0, relevance / best_relevance),
-        thread=thread, freshness=max(0.0, 1 - (issue_date - newest).days / max(1, config.brief.window_days)),
-        novelty=novelty,
-    )
-    why = explain(features, level, publishers, terms, note)
-    if is_background:
-        why = f"background: dated {primary.published}, before the window; " + why
-    return RankedStory(id=story_id(primary.url), primary=primary, articles=members, reprints=reprints,
-                       score=score(features, config.rank), why=why, relevance=relevance, background=is_background,
-                       doc_titles=doc_titles, numbers=numbers)
+def _aboutness(articles: Sequence[Article], similarity: Sequence[float], bodies: Sequence[str],
+               config: Config) -> dict[str, About]:
+    """Measure each on-theme article's aboutness from its normalised body (with the embedding model's when enabled)."""
+    embedded = embedding_similarities(config.theme, articles) if config.select.embeddings and articles else []
+    if embedded:
+        similarity = [(a + b) / 2 for a, b in zip(similarity, embedded, strict=True)]
+    terms = theme_terms(config.theme)
+    return {a.url: aboutness(a, terms, s, body) for a, s, body in zip(articles, similarity, bodies, strict=True)}
 
 
-def _independent_publishers(members: Sequence[Article]) -> int:
-    """Count the distinct publishers carrying a story (two spellings of one count once; reprinting outlets count)."""
-    names: list[str] = []
-    for a in members:
-        if not any(names_match(a.publisher, n) for n in names):
-            names.append(a.publisher)
-    return len(names)
+LOOKALIKE = 0.3  # text similarity at which two events are reports of the same kind of thing
+
+
+def _lookalikes(clusters: Sequence[list[int]], scored: ScoredPairs) -> set[tuple[int, int]]:
+    """Return pairs of (news) clusters whose texts are alike though clustering kept them apart."""
+    cluster_of: dict[int, int] = {i: n for n, cluster in enumerate(clusters) for i in cluster}
+    alike = scored.similarities >= LOOKALIKE
+    pairs = {(cluster_of[i], cluster_of[j]) for i, j in zip(scored.left[alike].tolist(), scored.right[alike].tolist(),
+                                                              strict=True)}
+    return {(a, b) for a, b in pairs if a != b}

@@ -6,6 +6,10 @@ score; different places (or main places neither mentions), different years or
 different 《documents》 in the titles, or the same count of a different thing in the
 titles (12条航线 vs 9条航线, when neither states the other's count) veto the merge, so
 two provinces' look-alike contests or this year's and last year's edition stay apart.
+
+One exception: a media report giving a decision's preliminary figures (拟/预计/据悉) and the
+official document published up to three days later are one event even though their figures
+differ — the number veto does not apply to such a pair, and the pair gets a small bonus.
 """
 
 from __future__ import annotations
@@ -33,7 +37,13 @@ class Unit:
     vector: Vector
     signals: Signals
     day: int  # ordinal of the original's publication date
+    official: bool = False  # a government source's policy document
+    figures: frozenset[tuple[str, float]] = frozenset()  # sizes its title and lead state (importance.figures)
+    preliminary: bool = False  # a report of a decision's preliminary form (拟/预计/据悉 …)
 
+
+PRELIMINARY_GAP = 3  # days from a preliminary report to the official text of the same decision
+PRELIMINARY_BONUS = 0.1
 
 # Reports of one event further apart than this are follow-ups, not the same news (and the
 # day penalty of `pair_scores` leaves them little chance to merge anyway).
@@ -51,8 +61,14 @@ class ClusterSettings:
     max_candidates: int = 200
 
 
-def vetoed(a: Signals, b: Signals) -> bool:
-    """Say whether the signals show two different events (place, year or count in the title)."""
+def preliminary_and_official(a: Unit, b: Unit) -> bool:
+    """Say whether one unit is a preliminary report and the other an official text up to three days later."""
+    first, then = (a, b) if a.preliminary and b.official else (b, a) if b.preliminary and a.official else (None, None)
+    return first is not None and then is not None and 0 <= then.day - first.day <= PRELIMINARY_GAP
+
+
+def vetoed(a: Signals, b: Signals, *, counts: bool = True) -> bool:
+    """Say whether the signals show two different events (place, year or — when `counts` — a count in the title)."""
     if a.title_years and b.title_years and not a.title_years & b.title_years:
         return True
     if a.title_doc_titles and b.title_doc_titles and not any(
@@ -62,6 +78,8 @@ def vetoed(a: Signals, b: Signals) -> bool:
         return True
     if a.main_places and b.main_places and not a.main_places & b.places and not b.main_places & a.places:
         return True
+    if not counts:
+        return False
     units_a: dict[str, set[str]] = defaultdict(set)
     for value, unit in a.title_numbers:
         units_a[unit].add(value)
@@ -89,7 +107,8 @@ def pair_scores(units: Sequence[Unit], left: np.ndarray, right: np.ndarray, simi
     """Return how strongly each pair of units looks like one event: text similarity plus shared specifics.
 
     A shared 《document》 adds 0.15, each shared non-trivial number 0.05 (three at most), a
-    shared place 0.05; each day apart beyond two takes 0.02 off.
+    shared place 0.05, a preliminary report and the official text after it 0.1; each day
+    apart beyond two takes 0.02 off.
     """
     titles = feature_matrix([u.signals.doc_titles for u in units])
     numbers = feature_matrix([u.signals.numbers - _TRIVIAL_NUMBERS for u in units])
@@ -100,6 +119,12 @@ def pair_scores(units: Sequence[Unit], left: np.ndarray, right: np.ndarray, simi
     score += 0.05 * np.minimum(row_dots(numbers, left, right).astype(np.int64), 3)
     score += np.where(row_dots(where, left, right) > 0, 0.05, 0.0)
     score -= 0.02 * np.maximum(0, np.abs(days[left] - days[right]) - 2)
+    prelim = np.asarray([u.preliminary for u in units], dtype=bool)
+    official = np.asarray([u.official for u in units], dtype=bool)
+    gap = days[right] - days[left]
+    same_decision = ((prelim[left] & official[right] & (gap >= 0) & (gap <= PRELIMINARY_GAP))
+                     | (prelim[right] & official[left] & (gap <= 0) & (gap >= -PRELIMINARY_GAP)))
+    score += PRELIMINARY_BONUS * same_decision
     return score
 
 
@@ -144,8 +169,23 @@ def candidate_pairs(units: Sequence[Unit], settings: ClusterSettings,
     return unique // max(1, len(units)), unique % max(1, len(units))
 
 
+@dataclass(frozen=True)
+class ScoredPairs:
+    """The candidate pairs of units clustering scored: indexes and their text similarity."""
+
+    left: np.ndarray
+    right: np.ndarray
+    similarities: np.ndarray
+
+
 def cluster_events(units: Sequence[Unit], settings: ClusterSettings | None = None) -> list[list[int]]:
-    """Cluster units into events; return lists of unit indexes.
+    """Cluster units into events; return lists of unit indexes (see `event_clusters`)."""
+    return event_clusters(units, settings)[0]
+
+
+def event_clusters(units: Sequence[Unit],
+                   settings: ClusterSettings | None = None) -> tuple[list[list[int]], ScoredPairs]:
+    """Cluster units into events; return lists of unit indexes and the scored candidate pairs.
 
     Candidate pairs are scored together; those at `merge_threshold` or above are merged
     strongest first, and a merge is refused when any member of one cluster vetoes any
@@ -166,10 +206,12 @@ def cluster_events(units: Sequence[Unit], settings: ClusterSettings | None = Non
         if ri == rj:
             continue
         left_members, right_members = members[ri][:40], members[rj][:40]
-        if any(vetoed(units[x].signals, units[y].signals) for x in left_members for y in right_members):
+        if any(vetoed(units[x].signals, units[y].signals, counts=not preliminary_and_official(units[x], units[y]))
+               for x in left_members for y in right_members):
             continue
         uf.union(ri, rj)
         root = uf.find(ri)
         merged = members.pop(ri) + members.pop(rj)
         members[root] = merged
-    return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
+    clusters = sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
+    return clusters, ScoredPairs(left, right, similarities)

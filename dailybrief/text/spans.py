@@ -21,5 +21,15 @@ QUOTED = re.compile(r"[“\"「『]([^“”\"「」『』]{2,30})[”\"」』]"
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # A number as written, for locating it: 1,960 and １．９ are one number each.
 NUMBER_WRITTEN = re.compile(r"\d+(?:[,，]\d{3})*(?:[.．]\d+)?")
+# A count of something: 1500座, 2.6万个, 18.6万辆 → value, 万/亿, measure word.
+COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?(个|家|座|台|辆|条|项|所|架|批|吨|公里|千米|平方米|亩|公顷|人|张|套|根|"
+                   r"千瓦时|千瓦|瓦|处|艘|列|户|县|斤)")
 # Full-width digits and date punctuation as ASCII (for parsers that need ASCII).
 FULLWIDTH = str.maketrans("０１２３４５６７８９／－．：", "0123456789/-.:")
+# The end of a sentence (or of a clause a semicolon closes), for splitting text into sentences.
+SENTENCE_END = re.compile(r"(?<=[。！？；!?])")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a text into sentences at 。！？； (and at line breaks), without empty pieces."""
+    return [s.strip() for line in text.split("\n") for s in SENTENCE_END.split(line) if s.strip()]

@@ -161,9 +161,17 @@ class Signals:
     title_doc_titles: frozenset[str] = frozenset()
 
 
+# A local government's text names its own place as 我市/本省/全县: the place is its publisher's.
+_SELF_PLACE = re.compile(r"我市|本市|全市|我省|本省|全省|我区|本区|全区|我县|本县|全县|我州|全州")
+
+
 def signals(title: str, paragraphs: Iterable[str], extra_words: tuple[str, ...] = (), *,
-            with_places: bool = True) -> Signals:
-    """Compute an article's signals from its title and its lead paragraphs (no places when `with_places` is false)."""
+            with_places: bool = True, home: str = "") -> Signals:
+    """Compute an article's signals from its title and its lead paragraphs (no places when `with_places` is false).
+
+    `home` is a local government publisher's name: when the text calls its place 我市 or 全省,
+    that publisher's place counts as the text's main place.
+    """
     lead = [strip_dateline(p) for p in list(paragraphs)[:3]]
     body = " ".join(lead)
     in_title: Counter[str] = Counter()
@@ -171,6 +179,9 @@ def signals(title: str, paragraphs: Iterable[str], extra_words: tuple[str, ...] 
     if with_places:
         in_title = place_counts(title, extra_words)
         counts = in_title + in_title + place_counts(body, extra_words)
+        if home and _SELF_PLACE.search(title + body):
+            own = place_counts(home, extra_words)
+            counts += Counter({place: max(counts.values(), default=0) + 1 for place in own})
     return Signals(
         places=frozenset(counts),
         main_places=frozenset(main_places(counts)),

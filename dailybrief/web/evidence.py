@@ -12,12 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dailybrief.models import Article
-from dailybrief.text.spans import DATE_MD, DATE_YMD, DOC_TITLE, NUMBER_WRITTEN, QUOTED
+from dailybrief.text.spans import DATE_MD, DATE_YMD, DOC_TITLE, NUMBER_WRITTEN, QUOTED, SENTENCE_END
 from dailybrief.verify.claims import Claims, Evidence, claims, dates, fold, number_values, split_claims
 
 Segment = tuple[str, str]
 
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?])")
 def _date_matches(found: set[tuple[int | None, int, int]], wanted: frozenset[tuple[int | None, int, int]]) -> bool:
     """Say whether a written date is one of the wanted dates (a date without a year matches any year)."""
     return any((m, d) == (wm, wd) and (y is None or wy is None or y == wy)
@@ -98,7 +97,7 @@ def passages(sentence: str, article: Article, limit: int = 3) -> list[Passage]:
     grams = _bigrams(sentence)
     found: list[Passage] = []
     units = [(-1, article.title)] + [(i, part) for i, para in enumerate(article.paragraphs)
-                                     for part in _SENTENCE_END.split(para) if part.strip()]
+                                     for part in SENTENCE_END.split(para) if part.strip()]
     for paragraph, text in units:
         spans = claim_spans(text, wanted)
         overlap = len(grams & _bigrams(text)) / len(grams) if grams else 0.0

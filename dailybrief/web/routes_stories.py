@@ -14,6 +14,7 @@ from dailybrief.config import ConfigError, parse_config
 from dailybrief.render.briefjson import brief_to_json
 from dailybrief.stories.build import RankedStory
 from dailybrief.web.briefview import draft_at, load, save_verified
+from dailybrief.web.decisions import Pair, add_pairs, drop_pairs
 from dailybrief.web.deps import FormRevision, RowId, flash, open_store, redirect, render, require_reader, require_writer
 from dailybrief.web.editing import Data, EditError, add_section, drop_section, section_key
 from dailybrief.web.store import BriefRow, WebStore
@@ -58,6 +59,12 @@ def _written(row: BriefRow, story: RankedStory) -> Data:
     return brief_to_json(brief)
 
 
+def _record(store: WebStore, issue_date: str, action: str, story_id: str, *, pairs: list[Pair], user: str) -> None:
+    """Keep an editor's decision for `rank --learn` (only when it compares stories with known features)."""
+    if pairs:
+        store.archive.record_decision(issue_date, action, story_id, pairs, user)
+
+
 @router.post("/briefs/{brief_id}/stories/{story_id}/add")
 def add(request: Request, brief_id: RowId, story_id: str, *, base: FormRevision, replace: str = Form(""),
         csrf: str = Form("")) -> Response:
@@ -81,6 +88,8 @@ def add(request: Request, brief_id: RowId, story_id: str, *, base: FormRevision,
             raise HTTPException(422, str(exc)) from None
         number = save_verified(store, brief_id, current.number, data=data, user=user,
                                note=f"加入报道《{entry.get('title', '')}》", conflict=_CONFLICT)
+        pairs = add_pairs(story_id, list(entries.values()), data, replace)
+        _record(store, row.issue_date, "add", story_id, pairs=pairs, user=user)
     flash(request, f"已写入并核验新的一节（第{number}版）", "ok")
     return redirect(f"/briefs/{brief_id}#head.{story_id}")
 
@@ -90,13 +99,15 @@ def drop(request: Request, brief_id: RowId, story_id: str, *, base: FormRevision
     """Drop a story's section from the brief (with its summary clause and the references only it cited)."""
     user = require_writer(request, csrf)
     with open_store(request) as store:
-        _row, current = draft_at(store, brief_id, base, "请刷新后再试")
-        entry = next((s for s in store.stories(brief_id) if str(s.get("id")) == story_id), {})
+        row, current = draft_at(store, brief_id, base, "请刷新后再试")
+        entries = store.stories(brief_id)
+        entry = next((s for s in entries if str(s.get("id")) == story_id), {})
         try:
             data = drop_section(current.data, story_id)
         except EditError as exc:
             raise HTTPException(422, str(exc)) from None
         number = save_verified(store, brief_id, current.number, data=data, user=user,
                                note=f"撤下报道《{entry.get('title', '')}》", conflict=_CONFLICT)
+        _record(store, row.issue_date, "drop", story_id, pairs=drop_pairs(story_id, entries, data), user=user)
     flash(request, f"已撤下这一节（第{number}版）", "ok")
     return redirect(f"/briefs/{brief_id}/stories")

@@ -15,11 +15,11 @@ from typing import Protocol
 from dailybrief.config import Config
 from dailybrief.models import Article, Brief, Reference, Section, Sentence
 from dailybrief.stories.build import RankedStory
-from dailybrief.stories.rank import POLICY_TITLE
+from dailybrief.stories.importance import is_policy_title
 from dailybrief.stories.select import cosine
 from dailybrief.text.spans import DOC_TITLE
 from dailybrief.text.tokens import numbers_with_units
-from dailybrief.verify.claims import claims
+from dailybrief.verify.claims import claims, dates
 from dailybrief.verify.evidence import evidence_map
 from dailybrief.verify.verifier import Verdict, verify_brief
 from dailybrief.write.extractive import (
@@ -65,23 +65,27 @@ def lead_sentence(primary: Article, level: str, first: Candidate | None) -> tupl
     """Return a sentence naming who published the primary and when, and the fact sentence it absorbed.
 
     Government documents get `6月8日，X印发《Y》。`; media reports get 据X6月14日报道， before
-    their first sentence. The date is the primary's publication date, which its reference
-    states, so the verifier accepts it.
+    their first sentence. The date is the primary's publication date, said only when the
+    article's own title or text writes it: a date a page keeps in a script or the URL (a 公众号
+    post's `var ct`) is true, but a reader holding the page cannot see it there.
     """
     if primary.published is None:
         return "", None
-    when = f"{primary.published.month}月{primary.published.day}日"
+    written = (primary.published.month, primary.published.day) in {(m, d) for _y, m, d in
+                                                                    dates(primary.title + "\n" + primary.text)}
+    when = f"{primary.published.month}月{primary.published.day}日" if written else ""
+    on = f"{when}，" if when else ""
     first_text = first.text if first is not None and first.article.url == primary.url else ""
-    if level != "media" and POLICY_TITLE.search(primary.title):
+    if level != "media" and is_policy_title(primary.title):
         match = _WRAPPED_DOC.match(primary.title)
         if match:
-            return f"{when}，{match['who']}{match['verb']}{match['doc']}。", None
+            return f"{on}{match['who']}{match['verb']}{match['doc']}。", None
         if "《" in primary.title and re.search(r"印发|发布|出台|公布", primary.title):
-            return f"{when}，{primary.title.strip().replace(' ', '，')}。", None
-        return f"{when}，{primary.publisher}发布《{primary.title}》。", None
+            return f"{on}{primary.title.strip().replace(' ', '，')}。", None
+        return f"{on}{primary.publisher}发布《{primary.title}》。", None
     if level != "media" and "《" not in primary.title and len(primary.title) <= 40:
-        return f"{when}，{primary.title.strip().replace(' ', '，')}。", None
-    if first_text and when not in first_text and not first_text.startswith("据"):
+        return f"{on}{primary.title.strip().replace(' ', '，')}。", None
+    if first_text and (not when or when not in first_text) and not first_text.startswith("据"):
         return f"据{primary.publisher}{when}报道，{first_text}", first
     return "", None
 

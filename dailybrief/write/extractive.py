@@ -109,7 +109,8 @@ def topic_words(pool: Sequence[Candidate], primary: Article, words: tuple[str, .
     """Return the words that say what a story is about: its headlines, the primary's lead, the theme.
 
     Words in most of the story's sentences (新闻发言人 in a press conference) say nothing
-    about any one of them and are left out.
+    about any one of them and are left out — unless the headlines carry them: then they are
+    what the story is about (数据中心 in a report on data centres).
     """
     heads = " ".join(dict.fromkeys(c.article.title for c in pool))
     lead = " ".join(c.text for c in pool if c.article.url == primary.url and c.position < 2)
@@ -118,7 +119,7 @@ def topic_words(pool: Sequence[Candidate], primary: Article, words: tuple[str, .
     for vec in vectors:
         df.update(vec.keys())
     common = {t for t, n in df.items() if len(vectors) >= 5 and n > 0.4 * len(vectors)}
-    return found - common
+    return found - (common - set(tokens(heads, words)))
 
 
 def choose_facts(pool: Sequence[Candidate], primary: Article, words: tuple[str, ...],
@@ -273,9 +274,9 @@ def fallback_interpretation(label: str, theme: ThemeSettings, kind: str) -> str:
 
 def story_kind(primary: Article, level: str) -> str:
     """Classify a story for headings and interpretations: policy (national/local), data or event."""
-    from dailybrief.stories.rank import POLICY_TITLE  # noqa: PLC0415 - one vocabulary for rank and writer
+    from dailybrief.stories.importance import is_policy_title  # noqa: PLC0415 - one vocabulary for rank and writer
 
-    if POLICY_TITLE.search(primary.title) and level != "media":
+    if is_policy_title(primary.title) and level != "media":
         return "national_policy" if level == "national" else "local_policy"
     if re.search(r"报告|数据显示|统计|规模|增长|亿元|%|％", primary.title):
         return "data"
