@@ -17,7 +17,7 @@ from storyfixtures import art, fetch_for
 
 from dailybrief.cli import cli
 from dailybrief.store.archive import MIGRATIONS, Archive
-from dailybrief.verify.claims import missing_label
+from dailybrief.verify.verifier import missing_label
 from dailybrief.verify.evidence import article_evidence
 from dailybrief.web.charts import build_chart, count_by_day
 from dailybrief.web.editing import (

@@ -16,7 +16,7 @@ from typing import Any
 
 from dailybrief.models import Sentence
 from dailybrief.render.documents import chinese_number
-from dailybrief.verify.claims import Evidence, claims
+from dailybrief.verify.evidence import Evidence
 from dailybrief.verify.verifier import settle
 
 Data = dict[str, Any]
@@ -136,7 +136,7 @@ def set_text(data: Data, addr: str, text: str) -> Data:
 
 @dataclass(frozen=True)
 class Checked:
-    """Per-address verdicts ({"status", "missing"}) and the counts the brief list shows."""
+    """Per-address verdicts ({"status", "missing", "claims": the unsupported claims}) and the brief list's counts."""
 
     verdicts: dict[str, dict[str, Any]]
     sentences: int
@@ -150,10 +150,11 @@ def verify_data(data: Data, evidence: Mapping[str, Evidence]) -> Checked:
     sentences = checked = unsupported = 0
     for slot in slots(data):
         _same, verdict = settle(slot.addr, Sentence(slot.text, slot.cites), evidence, repair=False)
-        verdicts[slot.addr] = {"status": verdict.status, "missing": list(verdict.missing)}
+        verdicts[slot.addr] = {"status": verdict.status, "missing": list(verdict.missing),
+                               "claims": [c.to_json() for c in verdict.claims if not c.supported]}
         if slot.kind != "heading":
             sentences += 1
-            checked += claims(slot.text).count > 0
+            checked += bool(verdict.claims)
         unsupported += verdict.status == "unsupported"
     return Checked(verdicts, sentences, checked, unsupported)
 

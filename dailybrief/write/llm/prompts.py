@@ -16,7 +16,7 @@ from importlib import resources
 from string import Template
 
 from dailybrief.models import Article, Reference, Section, Sentence
-from dailybrief.verify.claims import missing_label
+from dailybrief.verify.verifier import missing_label
 from dailybrief.write.extractive import _FORMULA as COVER_LETTER  # the formulae the extractive writer leaves out too
 from dailybrief.write.extractive import Candidate, candidates
 from dailybrief.write.layout import Draft
