@@ -75,7 +75,12 @@ class Analysis:
     text: str
     claims: tuple[Claim, ...]
     clauses: tuple[tuple[int, int], ...]
-    clause_words: tuple[frozenset[str], ...]
+    clause_tokens: tuple[tuple[str, ...], ...]  # each clause's subject words in order
+
+    @cached_property
+    def clause_words(self) -> tuple[frozenset[str], ...]:
+        """Return each clause's subject words."""
+        return tuple(frozenset(t) for t in self.clause_tokens)
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -88,6 +93,16 @@ class Analysis:
             if start <= position < end:
                 return index
         return len(self.clauses) - 1
+
+    def place(self, claim: Claim) -> tuple[int, int]:
+        """Return a quantity's place among the quantities of its dimension in its clause: (index, how many)."""
+        if claim.quantity is None:
+            return 0, 1
+        index = self.clause_of(claim.start)
+        start, end = self.clauses[index]
+        peers = [c for c in self.claims if c.quantity is not None and start <= c.start < end
+                 and c.quantity.dimension == claim.quantity.dimension]
+        return peers.index(claim), len(peers)
 
     def subject(self, claim: Claim) -> frozenset[str]:
         """Return a claim's subject: its clause's words, with the clauses before until there are two."""
@@ -110,10 +125,10 @@ def _clauses(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def _subject_words(text: str) -> frozenset[str]:
-    """Return the content words of a stretch of text, without the words that only say how a number is stated."""
+def _subject_words(text: str) -> tuple[str, ...]:
+    """Return the content words of a stretch of text in order, without those that only say how a number is stated."""
     stop = lexicon().subject_stop
-    return frozenset(w for w in tokens(text) if w not in stop)
+    return tuple(w for w in tokens(text) if w not in stop)
 
 
 def analyse(text: str, *, actors: bool = True) -> Analysis:

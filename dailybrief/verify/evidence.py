@@ -34,6 +34,8 @@ class Stated:
     claim: Claim
     sentence: int
     subject: frozenset[str]
+    order: tuple[str, ...]  # its clause's subject words in order
+    place: tuple[int, int]  # its place among its clause's quantities of one dimension: (index, how many)
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ class Evidence:
                 words.append(analysis.words)
                 for claim in analysis.claims:
                     if claim.quantity is not None:
-                        quantities.append(Stated(claim, index, analysis.subject(claim)))
+                        clause = analysis.clause_tokens[analysis.clause_of(claim.start)]
+                        quantities.append(Stated(claim, index, analysis.subject(claim), clause, analysis.place(claim)))
                     elif claim.date is not None and claim.date.possible:
                         stated = claim.date
                         years = {stated.year} if stated.year else {y for y in (last_year,) if y}

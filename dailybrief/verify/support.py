@@ -4,9 +4,10 @@
   公里/米 … convert; % and 个百分点 never; the generic 个 compares with any measure word), with
   the same direction (增长 is not 下降) and bound (以上 is not 以下) when the claim has one, and
   the claim's subject words overlap that sentence (at least half of them). A one-value claim may
-  be one end of a stated range. It is not supported when a clause of the source that matches
-  its subject much better states another value of the same unit (a number moved to the wrong
-  thing). The publication date never supports a number.
+  be one end of a stated range. It is not supported when a clause of the source whose subject is
+  much more alike (shared over all words) states another value of the same unit: a number moved
+  to the wrong thing, or when the same clause (the same words in the same order) states its
+  figures in another order (分别增长42.5%和31.7%). The publication date never supports a number.
 - A date: a cited article states it (year, month, day and 上旬/月底 parts as far as the claim
   gives them); a month–day the article gives without a year belongs to its publication year or
   to the year it last stated before in that paragraph. An impossible date is never supported.
@@ -32,8 +33,8 @@ from dailybrief.verify.lexicon import lexicon
 from dailybrief.verify.records import Claim, DateValue, Quantity
 
 SUBJECT_SHARE = 0.5  # of a claim's subject words the evidence sentence must hold
-CONFLICT_SHARE = 0.75  # a clause stating another value this well matched …
-CONFLICT_MARGIN = 0.3  # … and this much better than the best supporting clause means a misplaced number
+CONFLICT_SHARE = 0.75  # a clause stating another value this alike …
+CONFLICT_MARGIN = 0.3  # … and this much more alike than the best supporting clause means a misplaced number
 MONTH_PARTS = {"上旬": range(1, 11), "初": range(1, 11), "中旬": range(11, 21), "下旬": range(21, 32),
                "底": range(21, 32), "末": range(21, 32)}
 DIRECTIONS = {"up": "增长", "down": "下降", "": "无"}
@@ -60,6 +61,11 @@ class ClaimVerdict:
 def _share(wanted: frozenset[str], found: frozenset[str]) -> float:
     """Return the share of `wanted` words that `found` holds (1.0 when nothing is wanted)."""
     return len(wanted & found) / len(wanted) if wanted else 1.0
+
+
+def _likeness(a: frozenset[str], b: frozenset[str]) -> float:
+    """Return how alike two clauses' subjects are: shared words over all words (Jaccard)."""
+    return len(a & b) / len(a | b) if a or b else 1.0
 
 
 def _dimensions_agree(a: str, b: str) -> bool:
@@ -112,25 +118,44 @@ def _near_miss(q: Quantity, stated: list[tuple[Evidence, Stated]]) -> str:
     return "原文无此数值"
 
 
-def _quantity(q: Quantity, subject: frozenset[str], evidence: Sequence[Evidence]) -> tuple[bool, str]:
+def _quantity(claim: Claim, analysis: Analysis, evidence: Sequence[Evidence]) -> tuple[bool, str]:
     """Judge a quantity claim (see the module docstring)."""
+    q = claim.quantity
+    if q is None:
+        return False, "不是数值"
+    subject = analysis.subject(claim)
+    order = analysis.clause_tokens[analysis.clause_of(claim.start)]
+    place = analysis.place(claim)
     stated = [(ev, s) for ev in evidence for s in ev.quantities]
     best: tuple[float, Evidence, Stated] | None = None
+    moved = ""
     for ev, s in stated:
         other = s.claim.quantity
         if other is None or not same_value(q, other) or not _qualifiers_agree(q, other):
             continue
         if _share(subject, ev.sentence_words[s.sentence]) < SUBJECT_SHARE:
             continue
-        score = _share(subject, s.subject)
+        if s.order == order and s.place[1] == place[1] and s.place[0] != place[0]:
+            moved = _moved(ev, s, place[0])
+            continue  # the same clause with its figures in another order (分别增长A和B)
+        score = _likeness(subject, s.subject)
         if best is None or score > best[0]:
             best = (score, ev, s)
     if best is None:
-        return False, _near_miss(q, stated)
+        return False, moved or _near_miss(q, stated)
     conflict = _conflict(q, subject, stated, best[0])
     if conflict:
         return False, conflict
     return True, f"原文：“{_excerpt(best[1].sentences[best[2].sentence])}”"
+
+
+def _moved(ev: Evidence, stated: Stated, index: int) -> str:
+    """Say which figure the source puts where a claim's figure stands in the same clause."""
+    peers = [s for s in ev.quantities if s.sentence == stated.sentence and s.order == stated.order
+             and s.claim.quantity is not None and stated.claim.quantity is not None
+             and s.claim.quantity.dimension == stated.claim.quantity.dimension]
+    there = next((s.claim.text for s in peers if s.place[0] == index), "")
+    return f"原文此处为{there}（顺序不同）" if there else "与原文的顺序不同"
 
 
 def _conflict(q: Quantity, subject: frozenset[str], stated: list[tuple[Evidence, Stated]], support: float) -> str:
@@ -143,7 +168,7 @@ def _conflict(q: Quantity, subject: frozenset[str], stated: list[tuple[Evidence,
             continue
         if same_value(q, other):
             continue
-        score = _share(subject, s.subject)
+        score = _likeness(subject, s.subject)
         if score >= CONFLICT_SHARE and score >= support + CONFLICT_MARGIN:
             return f"原文此处为{s.claim.text}"
     return ""
@@ -231,7 +256,7 @@ def judge(analysis: Analysis, evidence: Sequence[Evidence]) -> list[ClaimVerdict
         if not evidence:
             supported, why = False, "没有可用的引用来源"
         elif claim.quantity is not None:
-            supported, why = _quantity(claim.quantity, analysis.subject(claim), evidence)
+            supported, why = _quantity(claim, analysis, evidence)
         elif claim.date is not None:
             supported, why = _date(claim.date, evidence)
         elif claim.kind == "title":

@@ -55,8 +55,12 @@ def missing_label(item: str, separator: str = " ") -> str:
 
 def check_claims(sentence: Sentence, evidence: Mapping[str, Evidence]) -> list[ClaimVerdict]:
     """Return the verdict on every claim of a sentence against the references it cites."""
-    cited = [evidence[c] for c in sentence.cites if c in evidence]
-    return judge(analyse(sentence.text), cited)
+    return judge(analyse(sentence.text), [evidence[c] for c in sentence.cites if c in evidence])
+
+
+def missing_claims(text: str, evidence: Sequence[Evidence]) -> list[str]:
+    """Return the findings on what in a text these sources do not support (empty: supported)."""
+    return [finding(c) for c in judge(analyse(text), evidence) if not c.supported]
 
 
 def check_sentence(sentence: Sentence, evidence: Mapping[str, Evidence]) -> list[str]:
