@@ -36,10 +36,8 @@ class _Token:
 
 @cache
 def _known() -> re.Pattern[str]:
-    """Return the pattern of every known actor name and listed place (longest first)."""
-    words = lexicon()
-    names = tuple(sorted({*words.aliases, *words.places}, key=lambda n: (-len(n), n)))
-    return re.compile(alternation(names))
+    """Return the pattern of every known actor name (longest first)."""
+    return re.compile(alternation(tuple(sorted(lexicon().aliases, key=lambda n: (-len(n), n)))))
 
 
 def _tokens(masked: str) -> list[_Token]:
@@ -80,9 +78,21 @@ def _org_end(tokens: list[_Token], first: int, words: Lexicon) -> int:
         token = tokens[k]
         if not _CJK.match(token.word) or token.tag not in _INSIDE_ORG | {""}:
             break
-        if any(token.word.endswith(s) for s in words.org_suffixes):
+        if _ends_organisation(token, words):
             end = k + 1
     return end
+
+
+def _ends_organisation(token: _Token, words: Lexicon) -> bool:
+    """Say whether a word ends an organisation's name: a suffix itself (局), or a name word ending in one.
+
+    A word that ends in a suffix but names nothing (部署, 布局, 团队) or is not a noun does not.
+    """
+    if token.word in words.not_org_words:
+        return False
+    if token.word in words.org_suffixes or token.tag == "nt":
+        return True
+    return token.tag in {"n", "ng", "j", "nz", ""} and any(token.word.endswith(s) for s in words.org_suffixes)
 
 
 def _person(tokens: list[_Token], k: int, words: Lexicon) -> int:

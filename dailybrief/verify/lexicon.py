@@ -52,6 +52,7 @@ class Lexicon:
     place_suffixes: tuple[str, ...]
     org_suffixes: tuple[str, ...]
     org_heads: tuple[str, ...]
+    not_org_words: frozenset[str]
     entity_tags: frozenset[str]
     not_actors: frozenset[str]
     place_endings: tuple[str, ...]
@@ -124,6 +125,7 @@ def lexicon() -> Lexicon:
         subject_stop=frozenset(words["subject"]["stop"]), not_numbers=tuple(words["numbers"]["not_numbers"]),
         aliases=aliases, place_suffixes=_longest_first(actors["place_suffixes"]),
         org_suffixes=_longest_first(actors["org_suffixes"]), org_heads=_longest_first(actors["org_heads"]),
+        not_org_words=frozenset(actors["not_org_words"]),
         entity_tags=frozenset(actors["entity_tags"]), not_actors=frozenset(actors["not_actors"]),
         place_endings=_longest_first(actors["place_endings"]), places=frozenset(actors["places"]),
         surnames=frozenset("".join(actors["surnames"].split())),

@@ -12,8 +12,8 @@
   gives them); a month–day the article gives without a year belongs to its publication year or
   to the year it last stated before in that paragraph. An impossible date is never supported.
 - A 《title》: a 《…》 span of a cited article, its own title or a line of it, or a name it is
-  published under (brackets at the end, such as （2024—2026年）, may be left out); a substring of a
-  longer title is not. A document number or code must occur as written.
+  published under; brackets at the end, such as （2024—2026年）, may be left out but not changed;
+  a substring of a longer title is not. A document number or code must occur as written.
 - A quote: every piece between its ellipses occurs in a cited article (quote marks, white space and
   full-width forms ignored).
 - An actor: a cited article names it or an alias (工信部 = 工业和信息化部), or, for an organisation
@@ -210,8 +210,7 @@ def _title(claim: Claim, evidence: Sequence[Evidence]) -> tuple[bool, str]:
     if not claim.text.startswith("《"):
         found = any(claim.key in ev.folded for ev in evidence)
         return found, "原文有此编号" if found else "原文无此编号"
-    forms = title_forms(claim.key)
-    if any(forms & ev.titles for ev in evidence):
+    if any(claim.key in ev.titles for ev in evidence):
         return True, "原文提及此文件"
     longer = next((t for ev in evidence for t in sorted(ev.titles) if claim.key in t and t != claim.key), "")
     if longer:
@@ -278,5 +277,5 @@ def states(stated: Claim, wanted: Claim) -> bool:
         return (want.year in (None, have.year) or have.year is None) and want.month in (None, have.month) \
             and want.day in (None, have.day) and want.part in ("", have.part)
     if wanted.kind == "title" and stated.kind == "title":
-        return bool(title_forms(wanted.key) & title_forms(stated.key))
+        return wanted.key in title_forms(stated.key)
     return False

@@ -22,6 +22,7 @@ Segment = tuple[str, str]  # text, mark
 Noted = tuple[str, str, str]  # text, mark, why
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?])")
+QUOTE_MARKS = "“「『\"'"
 
 
 def claim_spans(text: str, wanted: Analysis) -> list[tuple[int, int]]:
@@ -36,7 +37,10 @@ def claim_spans(text: str, wanted: Analysis) -> list[tuple[int, int]]:
         else:
             continue
         for name in names:
-            spans += [(m.start(), m.end()) for m in re.finditer(re.escape(name), text)]
+            for match in re.finditer(re.escape(name), text):
+                start, end = match.span()
+                quoted = claim.kind == "quote" and 0 < start and end < len(text) and text[start - 1] in QUOTE_MARKS
+                spans.append((start - 1, end + 1) if quoted else (start, end))
     kept: list[tuple[int, int]] = []
     for start, end in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
         if all(end <= a or start >= b for a, b in kept):
