@@ -17,8 +17,8 @@ from storyfixtures import art, fetch_for
 
 from dailybrief.cli import cli
 from dailybrief.store.archive import MIGRATIONS, Archive
-from dailybrief.verify.verifier import missing_label
 from dailybrief.verify.evidence import article_evidence
+from dailybrief.verify.verifier import missing_label
 from dailybrief.web.charts import build_chart, count_by_day
 from dailybrief.web.editing import (
     EditError,
@@ -131,7 +131,8 @@ def test_verification_names_what_an_edit_left_without_support():
     wrong = verify_data(set_text(brief(), "sec.bbb222.0.0", "上海新建7个算力中心。"), evidence)
     assert wrong.verdicts["sec.bbb222.0.0"] == {
         "status": "unsupported", "missing": ["quantity 7个（原文无此数值）"],
-        "claims": [{"kind": "quantity", "text": "7个", "start": 4, "end": 6, "supported": False, "why": "原文无此数值"}]}
+        "claims": [{"kind": "quantity", "text": "7个", "start": 4, "end": 6, "supported": False,
+                    "why": "原文无此数值"}]}
     assert wrong.unsupported == 1
     heading = verify_data(set_text(brief(), "head.bbb222", "上海新建42个算力中心"), evidence)
     assert heading.verdicts["head.bbb222"]["missing"] == ["quantity 42个（原文无此数值）"]

@@ -17,8 +17,10 @@ DATE_MD = re.compile(r"(?<![\d年.\-/])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 DOC_TITLE = re.compile(r"《([^《》]{2,120})》")
 # Words in quotation marks, of any length (“算电协同”, a whole sentence of speech).
 QUOTED = re.compile(r"[“\"「『]([^“”\"「」『』]{2,600})[”\"」』]")
-# A document number: 工信厅通装函〔2025〕312号 is one identifier, not three numbers.
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{0,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*第?\s*\d+\s*号")
+# A document number: 工信厅通装函〔2025〕312号 is one identifier, not three numbers. The issuer's
+# abbreviation before the bracket is up to 8 characters, cut after a verb or particle that precedes it.
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{0,8}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*第?\s*\d+\s*号")
+DOC_NUMBER_LEAD = re.compile(r"^.*(?:印发|发布|出台|制定|根据|按照|依据|落实|执行|文件|通知|转发|的|和|与|及|即)")
 # A web address: its digits are not numbers.
 URL = re.compile(r"(?:https?://|www\.)[^\s，。；;、）)》」”\"'<>]+", re.IGNORECASE)
 # A code of letters and digits: C919, 5G, H5N1, PM2.5, GB/T 7714-2015 (a number with a Latin unit is not one).

@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
-from dailybrief.text.spans import DOC_NUMBER, DOC_TITLE, IDENTIFIER, QUOTED, URL
+from dailybrief.text.spans import DOC_NUMBER, DOC_NUMBER_LEAD, DOC_TITLE, IDENTIFIER, QUOTED, URL
 from dailybrief.text.tokens import tokens
 from dailybrief.verify.actors import scan_actors
 from dailybrief.verify.dates import scan_dates
@@ -50,7 +50,10 @@ def _titles_and_quotes(scan: Scan) -> None:
     for match in DOC_TITLE.finditer(scan.flat):
         scan.add(Claim("title", match.group(), match.start(), match.end(), key=fold(match.group(1))))
     for match in DOC_NUMBER.finditer(scan.masked()):
-        scan.add(Claim("title", match.group(), match.start(), match.end(), key=fold(match.group())))
+        lead = DOC_NUMBER_LEAD.match(match.group())
+        start = match.start() + (lead.end() if lead else 0)
+        number = scan.text[start:match.end()]
+        scan.add(Claim("title", number, start, match.end(), key=fold(number)))
     for match in URL.finditer(scan.masked()):
         scan.take(*match.span())
     units = lexicon().units
@@ -125,10 +128,18 @@ def _clauses(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
+@cache
+def _not_subject() -> frozenset[str]:
+    """Return the words that say how a number is stated (stop words, change, bound and approximation words)."""
+    words = lexicon()
+    return words.subject_stop | frozenset((*words.up, *words.down, *words.lower_before, *words.lower_after,
+                                           *words.upper_before, *words.upper_after, *words.approx_before,
+                                           *words.approx_after))
+
+
 def _subject_words(text: str) -> tuple[str, ...]:
     """Return the content words of a stretch of text in order, without those that only say how a number is stated."""
-    stop = lexicon().subject_stop
-    return tuple(w for w in tokens(text) if w not in stop)
+    return tuple(w for w in tokens(text) if w not in _not_subject())
 
 
 def analyse(text: str, *, actors: bool = True) -> Analysis:

@@ -56,7 +56,8 @@ class Evidence:
     sentence_words: tuple[frozenset[str], ...]
     quantities: tuple[Stated, ...]
     dates: tuple[StatedDate, ...]
-    titles: frozenset[str]
+    titles: frozenset[str]  # what supports a 《title》: documents, whole lines, the names it is published under
+    documents: frozenset[str]  # the 《documents》 it names and its own title
     published: dt.date | None = None
 
     @property
@@ -74,6 +75,7 @@ class Evidence:
         quantities: list[Stated] = []
         dates: list[StatedDate] = []
         titles: set[str] = set()
+        documents: set[str] = title_forms(fold(title)) if title else set()
         lines = [line.strip() for line in (title, *text.splitlines()) if line.strip()]
         for line in lines:
             titles |= title_forms(fold(line))
@@ -97,14 +99,14 @@ class Evidence:
                         dates.append(StatedDate(stated, frozenset(years), index))
                         last_year = stated.year or last_year
                     elif claim.kind == "title" and claim.text.startswith("《"):
-                        titles |= title_forms(claim.key)
+                        documents |= title_forms(claim.key)
         if published:
             dates.append(StatedDate(DateValue(published.year, published.month, published.day),
                                     frozenset({published.year}), -1))
-        titles |= {fold(n) for n in names}
+        titles |= documents | {fold(n) for n in names}
         folded = fold("\n".join([*lines, *names])).lower()
         return cls(folded, tuple(sentences), tuple(words), tuple(quantities), tuple(dates), frozenset(titles),
-                   published)
+                   frozenset(documents), published)
 
 
 def article_evidence(article: Article) -> Evidence:

@@ -160,7 +160,7 @@ def _moved(ev: Evidence, stated: Stated, index: int) -> str:
 
 def _conflict(q: Quantity, subject: frozenset[str], stated: list[tuple[Evidence, Stated]], support: float) -> str:
     """Return why a supported-looking value is misplaced: a clause matching its subject much better says otherwise."""
-    if len(subject) < 2:
+    if not subject:
         return ""
     for _ev, s in stated:
         other = s.claim.quantity
@@ -212,7 +212,7 @@ def _title(claim: Claim, evidence: Sequence[Evidence]) -> tuple[bool, str]:
         return found, "原文有此编号" if found else "原文无此编号"
     if any(claim.key in ev.titles for ev in evidence):
         return True, "原文提及此文件"
-    longer = next((t for ev in evidence for t in sorted(ev.titles) if claim.key in t and t != claim.key), "")
+    longer = next((t for ev in evidence for t in sorted(ev.documents) if claim.key in t and t != claim.key), "")
     if longer:
         return False, f"文件名不完整，原文为《{_excerpt(longer, 40)}》"
     return False, "原文未提及此文件"

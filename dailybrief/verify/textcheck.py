@@ -94,8 +94,12 @@ def check_marked(sentences: Sequence[tuple[str, tuple[int, ...]]],
     return out
 
 
-def check_text(text: str, sources: Sequence[Evidence | None]) -> dict[str, Any]:
-    """Return the `check --json` object for a text against its sources."""
-    checked = check_marked(marked_sentences(text), sources)
+def result_json(checked: Sequence[CheckedSentence]) -> dict[str, Any]:
+    """Return the `check --json` object: every sentence and how many are unsupported."""
     return {"sentences": [s.to_json() for s in checked],
             "unsupported": sum(s.status == "unsupported" for s in checked)}
+
+
+def check_text(text: str, sources: Sequence[Evidence | None]) -> dict[str, Any]:
+    """Return the `check --json` object for a text against its sources."""
+    return result_json(check_marked(marked_sentences(text), sources))

@@ -39,7 +39,7 @@ def claim_spans(text: str, wanted: Analysis) -> list[tuple[int, int]]:
         for name in names:
             for match in re.finditer(re.escape(name), text):
                 start, end = match.span()
-                quoted = claim.kind == "quote" and 0 < start and end < len(text) and text[start - 1] in QUOTE_MARKS
+                quoted = claim.kind == "quote" and start > 0 and end < len(text) and text[start - 1] in QUOTE_MARKS
                 spans.append((start - 1, end + 1) if quoted else (start, end))
     kept: list[tuple[int, int]] = []
     for start, end in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
