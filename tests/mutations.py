@@ -19,27 +19,34 @@ Format rewrites: Arabic ↔ Chinese numerals, 19.6万 ↔ 196000, 5% ↔ 百分�
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
+import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
+from dailybrief.config import load_config
+from dailybrief.demo import demo_root, prepare
+from dailybrief.demo.siteserver import SiteServer
 from dailybrief.models import Brief, Section, Sentence
+from dailybrief.pipeline import run_brief
+from dailybrief.store.archive import Archive
 from dailybrief.verify.claims import Analysis, analyse
-from dailybrief.verify.evidence import Evidence, title_forms
+from dailybrief.verify.evidence import Evidence, evidence_map, title_forms
 from dailybrief.verify.records import Claim
 from dailybrief.verify.support import actor_names
 from dailybrief.verify.verifier import Verdict, settle, verify_brief
 
 DIGITS = "零一二三四五六七八九"
 ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
-OPPOSITES = {
-    "增长": "下降", "增加": "减少", "上升": "下降", "提高": "降低", "提升": "降低", "上涨": "下跌", "扩大": "缩小",
-    "增至": "降至", "涨幅": "跌幅", "增幅": "降幅", "攀升": "回落", "以上": "以下", "超过": "不到", "不少于": "不超过",
-    "不低于": "不高于", "逾": "不到", "多": "不到",
-}
-OPPOSITES.update({v: k for k, v in list(OPPOSITES.items()) if v not in OPPOSITES})
+CHANGES = {"增长": "下降", "增加": "减少", "上升": "下降", "提高": "降低", "提升": "降低", "上涨": "下跌",
+           "扩大": "缩小", "增至": "降至", "涨幅": "跌幅", "增幅": "降幅", "攀升": "回落"}
+BOUNDS = {"以上": "以下", "超过": "不到", "不少于": "不超过", "不低于": "不高于", "逾": "不到"}
+CHANGES.update({v: k for k, v in list(CHANGES.items()) if v not in CHANGES})
+BOUNDS.update({v: k for k, v in list(BOUNDS.items()) if v not in BOUNDS})
 GENERIC_TITLES = ("实施方案", "行动方案", "方案", "实施意见", "意见", "通知", "规划", "计划", "办法", "纲要", "要点",
                   "指南", "报告", "数据集", "文件")
 KINDS = ("number", "unit", "swap", "date", "impossible", "actor", "direction", "title")
@@ -168,18 +175,22 @@ def _number_mutations(t: Target, analysis: Analysis, cited: Sequence[Evidence]) 
 
 
 def _flips(text: str, claim: Claim) -> Iterator[str]:
-    """Yield the text with the change or bound word of a quantity turned to its opposite."""
+    """Yield the text with the bound word inside a quantity's span, or the change word before it, turned over."""
     q = claim.quantity
-    if q is None or not (q.direction or q.bound):
+    if q is None:
         return
-    window_start = max(0, claim.start - 12)
-    for word in sorted(OPPOSITES, key=len, reverse=True):
-        after = text.find(word, claim.end - len(word) - 2, claim.end + len(word)) if q.bound else -1
-        before = text.rfind(word, window_start, claim.start + len(word))
-        at = after if after >= 0 else before
-        if at >= 0:
-            yield text[:at] + OPPOSITES[word] + text[at + len(word):]
-            return
+    span = text[claim.start:claim.end]
+    bound = next((w for w in sorted(BOUNDS, key=len, reverse=True) if q.bound and w in span), "")
+    if bound:
+        at = claim.start + span.index(bound)
+        yield text[:at] + BOUNDS[bound] + text[at + len(bound):]
+    if q.direction:
+        window = text[max(0, claim.start - 12):claim.start]
+        found = [(window.rfind(w), w) for w in sorted(CHANGES, key=len, reverse=True) if w in window]
+        if found:
+            at, word = max(found)
+            at += max(0, claim.start - 12)
+            yield text[:at] + CHANGES[word] + text[at + len(word):]
 
 
 def _date_mutations(t: Target, analysis: Analysis, cited: Sequence[Evidence]) -> Iterator[tuple[str, str]]:
@@ -333,3 +344,31 @@ def score(brief: Brief, evidence: Mapping[str, Evidence]) -> dict[str, object]:
     _out, as_written = verify_brief(brief, evidence, repair=False)
     return {"caught": caught, "missed": missed, "alarms": alarms, "false_alarms": false_alarms,
             "written_alarms": [(v.text, v.missing) for v in as_written if v.status == "unsupported"]}
+
+
+def _brief_and_evidence(config_path: Path, day: dt.date, work: Path) -> tuple[Brief, dict[str, Evidence]]:
+    """Run the pipeline on a served site and return its brief and the evidence of its references."""
+    db = work / "archive.db"
+    run = run_brief(load_config(config_path), db, day, work / "out")
+    with Archive(db) as archive:
+        evidence = evidence_map(((r.id, r.url) for r in run.brief.references), archive.article_by_url)
+    return run.brief, evidence
+
+
+def shared_day(corpus: Path, work: Path) -> tuple[Brief, dict[str, Evidence]]:
+    """Return the brief `dailybrief run` writes for a shared corpus (served on loopback) and its evidence."""
+    config_text = (corpus / "config.toml").read_text(encoding="utf-8")
+    day = dt.date.fromisoformat(str(tomllib.loads(config_text)["brief"]["date"]))
+    with SiteServer(corpus / "site") as server:
+        config = work / "config.toml"
+        config.write_text(server.substitute(config_text), encoding="utf-8")
+        return _brief_and_evidence(config, day, work)
+
+
+DEMO_DAY = dt.date(2026, 11, 20)
+
+
+def demo_day(work: Path) -> tuple[Brief, dict[str, Evidence]]:
+    """Return the brief of the bundled demo site (the project's own test pages) and its evidence."""
+    with SiteServer(demo_root() / "site") as server:
+        return _brief_and_evidence(prepare(work, server), DEMO_DAY, work)

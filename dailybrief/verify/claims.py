@@ -162,6 +162,19 @@ def quote_parts(key: str) -> list[str]:
     return [p for p in _ELLIPSIS.split(key) if p]
 
 
+def canonical(analysis: Analysis) -> str:
+    """Return a sentence with every number and date written one way, so 最后100米 reads as 最后一百米 does."""
+    out, at = [], 0
+    for claim in analysis.claims:
+        if claim.start < at or (claim.quantity is None and claim.date is None):
+            continue
+        q, date = claim.quantity, claim.date
+        token = f"{q.values}{q.dimension}{q.bound}" if q else f"{date}"
+        out += [analysis.text[at:claim.start], f"\ue001{token}\ue002"]
+        at = claim.end
+    return fold("".join([*out, analysis.text[at:]])).lower()
+
+
 @dataclass(frozen=True)
 class Claims:
     """A sentence's claims in the form the writers compare facts in."""

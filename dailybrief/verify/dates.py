@@ -44,7 +44,7 @@ def scan_dates(scan: Scan) -> None:
             groups = match.groupdict()
             if groups.get("y1"):
                 start, end = match.span("y1")
-                value = DateValue(int(groups["y1"]), None, None)
+                value = DateValue(_int(groups["y1"]), None, None)
             else:
                 year, month, day = _int(groups.get("y")), _int(groups.get("m")), _int(groups.get("d"))
                 if groups.get("d") and groups.get("m") is None and day is not None and not 1 <= day <= 31:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from dailybrief.models import Article
-from dailybrief.verify.claims import analyse, fold
+from dailybrief.verify.claims import analyse, canonical, fold
 from dailybrief.verify.records import Claim, DateValue
 
 _SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]*|$)")
@@ -52,6 +52,7 @@ class Evidence:
     """What one source can support, precomputed once."""
 
     folded: str
+    canonical: str  # the folded text with numbers and dates written one way (what quotes are compared with)
     sentences: tuple[str, ...]
     sentence_words: tuple[frozenset[str], ...]
     quantities: tuple[Stated, ...]
@@ -77,6 +78,7 @@ class Evidence:
         titles: set[str] = set()
         documents: set[str] = title_forms(fold(title)) if title else set()
         lines = [line.strip() for line in (title, *text.splitlines()) if line.strip()]
+        canonical_text: list[str] = []
         for line in lines:
             titles |= title_forms(fold(line))
             last_year: int | None = None
@@ -86,6 +88,7 @@ class Evidence:
                 index = len(sentences)
                 analysis = analyse(sentence, actors=False)
                 sentences.append(sentence)
+                canonical_text.append(canonical(analysis))
                 words.append(analysis.words)
                 for claim in analysis.claims:
                     if claim.quantity is not None:
@@ -105,7 +108,7 @@ class Evidence:
                                     frozenset({published.year}), -1))
         titles |= documents | {fold(n) for n in names}
         folded = fold("\n".join([*lines, *names])).lower()
-        return cls(folded, tuple(sentences), tuple(words), tuple(quantities), tuple(dates), frozenset(titles),
+        return cls(folded, "".join(canonical_text), tuple(sentences), tuple(words), tuple(quantities), tuple(dates), frozenset(titles),
                    frozenset(documents), published)
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dailybrief.verify.claims import Analysis, quote_parts
+from dailybrief.verify.claims import Analysis, analyse, canonical, quote_parts
 from dailybrief.verify.dates import shown
 from dailybrief.verify.evidence import Evidence, Stated, StatedDate, title_forms
 from dailybrief.verify.lexicon import lexicon
@@ -219,9 +219,12 @@ def _title(claim: Claim, evidence: Sequence[Evidence]) -> tuple[bool, str]:
 
 
 def _quote(claim: Claim, evidence: Sequence[Evidence]) -> tuple[bool, str]:
-    """Judge a quote: every piece between its ellipses is stated."""
+    """Judge a quote: every piece between its ellipses is stated (numbers and dates in any written form)."""
     pieces = quote_parts(claim.key)
     found = any(all(p.lower() in ev.folded for p in pieces) for ev in evidence)
+    if not found:
+        pieces = [canonical(analyse(p, actors=False)) for p in pieces]
+        found = any(all(p in ev.canonical for p in pieces) for ev in evidence)
     return found, "原文有此引语" if found else "原文无此引语"
 
 
