@@ -108,8 +108,8 @@ class Evidence:
                                     frozenset({published.year}), -1))
         titles |= documents | {fold(n) for n in names}
         folded = fold("\n".join([*lines, *names])).lower()
-        return cls(folded, "".join(canonical_text), tuple(sentences), tuple(words), tuple(quantities), tuple(dates), frozenset(titles),
-                   frozenset(documents), published)
+        return cls(folded, "".join(canonical_text), tuple(sentences), tuple(words), tuple(quantities), tuple(dates),
+                   frozenset(titles), frozenset(documents), published)
 
 
 def article_evidence(article: Article) -> Evidence:
