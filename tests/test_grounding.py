@@ -7,6 +7,7 @@ page, or pages a real HTTP server on loopback serves.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import subprocess
@@ -15,11 +16,18 @@ from pathlib import Path
 
 import pytest
 from faulty_server import FaultyServer, page
+from storyfixtures import ISSUE, config_data, day_articles, fetch_for, make_config
 
+from dailybrief.config import Config, ConfigError, parse_config
+from dailybrief.models import Brief, Sentence
+from dailybrief.pipeline import run_brief
+from dailybrief.store.archive import Archive
+from dailybrief.stories.build import build_stories
 from dailybrief.verify.claims import analyse
-from dailybrief.verify.evidence import Evidence
+from dailybrief.verify.evidence import Evidence, article_evidence
 from dailybrief.verify.textcheck import check_text, marked_sentences
-from dailybrief.verify.verifier import missing_claims
+from dailybrief.verify.verifier import missing_claims, verify_brief
+from dailybrief.write.compose import compose_brief
 
 DAILYBRIEF = Path(sys.executable).parent / "dailybrief"
 
@@ -342,3 +350,70 @@ def test_batch_answers_every_line_in_order(sources):
     assert set(out[1]) == {"error"} and out[1]["error"].startswith("line 2:")
     assert out[2] == {"error": "line 3: marker [3] cites source 3, but 1 source was given"}
     assert set(out[5]) == {"error"}
+
+
+# ------------------------------------------------------------------ 5. headings, template sentences, stored verdicts
+
+def _story_day_brief(**brief: object) -> tuple[Brief, dict[str, Evidence], Config]:
+    """Compose the storyfixtures day (with extra [brief] keys) and return the brief, its evidence and config."""
+    config = make_config(**brief)
+    articles = list(day_articles().values())
+    composed, _verdicts = compose_brief(build_stories(articles, config, ISSUE).stories, config, ISSUE)
+    by_url = {a.url: a for a in articles}
+    return composed, {r.id: article_evidence(by_url[r.url]) for r in composed.references if r.url in by_url}, config
+
+
+def test_a_failing_heading_is_rebuilt_from_supported_facts_or_the_section_dropped():
+    brief, evidence, _config = _story_day_brief()
+    section = brief.sections[0]
+    wrong = dataclasses.replace(section, heading="江苏省印发方案，投资98765亿元")
+    broken = dataclasses.replace(brief, sections=(wrong, *brief.sections[1:]))
+    _same, report = verify_brief(broken, evidence, repair=False)
+    assert [v.status for v in report if v.where == "section 1 heading"] == ["unsupported"]
+    fixed, verdicts = verify_brief(broken, evidence)
+    (heading,) = [v for v in verdicts if v.where == "section 1 heading"]
+    assert heading.status == "replaced" and {c.text for c in heading.claims if not c.supported} >= {"98765亿元"}
+    new = fixed.sections[0].heading
+    assert new != wrong.heading and len(new) <= 40
+    recheck = verify_brief(fixed, evidence, repair=False)[1]
+    assert not [v for v in recheck if v.status == "unsupported"]  # what is published verifies
+    bare = dataclasses.replace(wrong, paragraphs=((Sentence("这一部署意义重大。", section.paragraphs[0][0].cites),),))
+    dropped, verdicts = verify_brief(dataclasses.replace(brief, sections=(bare, *brief.sections[1:])), evidence)
+    assert [v.status for v in verdicts if v.where == "section 1 heading"] == ["dropped"]
+    assert [s.heading for s in dropped.sections] == [s.heading for s in brief.sections[1:]]
+
+
+def test_template_judgements_are_gone_and_the_editorial_line_is_marked():
+    plain, _evidence, _config = _story_day_brief()
+    texts = [s.text for s in plain.summary] + [s.text for sec in plain.sections for p in sec.paragraphs for s in p]
+    assert not [t for t in texts if t.startswith("总体看") or "值得持续跟踪" in t or "落地路径更加具体" in t]
+    assert all(s.cites for sec in plain.sections for p in sec.paragraphs for s in p)  # every section sentence cites
+    marked, _evidence, _config = _story_day_brief(editorial_line="本刊将持续跟踪大模型产业政策。")
+    last = marked.summary[-1]
+    assert last.text == "编者按：本刊将持续跟踪大模型产业政策。" and last.status == "editorial" and last.cites == ()
+    claimed, _evidence, _config = _story_day_brief(editorial_line="今年投资将达98765亿元。")
+    assert all("98765" not in s.text for s in claimed.summary)  # an editorial figure nothing cites is not published
+
+
+def test_editorial_line_is_a_checked_config_key(tmp_path):
+    with pytest.raises(ConfigError, match="editorial_line"):
+        parse_config(config_data(editorial_line=7), tmp_path / "brief.toml")
+    with pytest.raises(ConfigError, match="editorial_lines"):
+        parse_config(config_data(editorial_lines="x"), tmp_path / "brief.toml")
+
+
+def test_per_claim_verdicts_are_stored_with_each_sentence(tmp_path):
+    db = tmp_path / "a.db"
+    with Archive(db) as archive:
+        for article in day_articles().values():
+            archive.save_article(fetch_for(article), article)
+        run = run_brief(make_config(), archive, ISSUE, tmp_path / "out", lambda _line: None, collect=False)
+        rows = archive.db.execute("SELECT text, status, claims FROM verifications ORDER BY position").fetchall()
+    assert len(rows) == run.brief.verification.sentences
+    stored = [(text, status, json.loads(claims)) for text, status, claims in rows]
+    checked = [(text, claims) for text, status, claims in stored if status == "verified"]
+    assert checked and all(claims for _text, claims in checked)
+    for text, claims in checked:
+        for claim in claims:
+            assert set(claim) == {"kind", "text", "start", "end", "supported", "why"}
+            assert text[claim["start"]:claim["end"]] == claim["text"] and claim["supported"]

@@ -184,7 +184,7 @@ def _read_text(text_file: str) -> str:
 @click.option("--batch", "batch", is_flag=False, flag_value="-", default=None,
               help='Read JSON lines {"text": ..., "sources": [...]} from stdin (--batch -); one result per line.')
 def check(text_file: str | None, targets: tuple[str, ...], *, as_json: bool, batch: str | None) -> None:
-    """Check a text's numbers, dates, 《titles》, quotes and actors against given sources.
+    """Check any text against given sources, claim by claim.
 
     Prints the unsupported sentences with the failing claims marked (or JSON with --json).
     Exit 0 when everything is supported, 1 when anything is not, 2 on unusable input.
