@@ -322,7 +322,18 @@ def cites_of(brief: Brief) -> dict[int, tuple[str, ...]]:
     return {id(t.node): t.cites for t in targets(brief)}
 
 
-def score(brief: Brief, evidence: Mapping[str, Evidence]) -> dict[str, object]:
+@dataclass(frozen=True)
+class Score:
+    """What the suite found on one brief: [caught, made] per kind, [flagged, made] per format, and the details."""
+
+    caught: dict[str, list[int]]
+    missed: list[tuple[str, str, str]]
+    alarms: dict[str, list[int]]
+    false_alarms: list[tuple[str, str, tuple[str, ...]]]
+    written_alarms: list[tuple[str, tuple[str, ...]]]
+
+
+def score(brief: Brief, evidence: Mapping[str, Evidence]) -> Score:
     """Run every mutation and rewrite: caught counts per kind, false alarms per format, and what was missed."""
     cites = cites_of(brief)
     caught = {k: [0, 0] for k in KINDS}
@@ -342,8 +353,8 @@ def score(brief: Brief, evidence: Mapping[str, Evidence]) -> dict[str, object]:
             alarms[change.kind][0] += 1
             false_alarms.append((change.kind, change.after, verdict.missing))
     _out, as_written = verify_brief(brief, evidence, repair=False)
-    return {"caught": caught, "missed": missed, "alarms": alarms, "false_alarms": false_alarms,
-            "written_alarms": [(v.text, v.missing) for v in as_written if v.status == "unsupported"]}
+    return Score(caught, missed, alarms, false_alarms,
+                 [(v.text, v.missing) for v in as_written if v.status == "unsupported"])
 
 
 def _brief_and_evidence(config_path: Path, day: dt.date, work: Path) -> tuple[Brief, dict[str, Evidence]]:
@@ -359,6 +370,7 @@ def shared_day(corpus: Path, work: Path) -> tuple[Brief, dict[str, Evidence]]:
     """Return the brief `dailybrief run` writes for a shared corpus (served on loopback) and its evidence."""
     config_text = (corpus / "config.toml").read_text(encoding="utf-8")
     day = dt.date.fromisoformat(str(tomllib.loads(config_text)["brief"]["date"]))
+    work.mkdir(parents=True, exist_ok=True)
     with SiteServer(corpus / "site") as server:
         config = work / "config.toml"
         config.write_text(server.substitute(config_text), encoding="utf-8")

@@ -391,12 +391,12 @@ def test_the_verified_brief_has_no_false_alarms(day_run, run_evidence, composed)
 
 def test_every_mutation_is_caught_and_no_rewrite_is_flagged(day_run, run_evidence):
     result = score(day_run["brief"], run_evidence)
-    caught, alarms = result["caught"], result["alarms"]
+    caught, alarms = result.caught, result.alarms
     assert all(caught[k][1] for k in ("number", "swap", "date", "impossible", "actor", "title")), caught
-    assert not result["missed"], f"{len(result['missed'])} mutations not caught: {result['missed'][:3]}"
+    assert not result.missed, f"{len(result.missed)} mutations not caught: {result.missed[:3]}"
     assert sum(n for _k, (_a, n) in alarms.items()) > 5, alarms
-    assert not result["false_alarms"], result["false_alarms"][:3]
-    assert not result["written_alarms"]
+    assert not result.false_alarms, result.false_alarms[:3]
+    assert not result.written_alarms
 
 
 def test_dailybrief_verify_accepts_the_run_and_rejects_mutations(day_run, run_evidence, tmp_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mutations import KINDS, chinese_numeral, demo_day, mutations, rewrites, score, shared_day
+from mutations import KINDS, Score, chinese_numeral, demo_day, mutations, rewrites, score, shared_day
 from storyfixtures import ISSUE, day_articles, make_config
 
 from dailybrief.models import Brief
@@ -33,18 +33,17 @@ def story_day() -> tuple[Brief, dict[str, Evidence]]:
     return brief, {r.id: article_evidence(by_url[r.url]) for r in brief.references if r.url in by_url}
 
 
-def assert_grounded(brief: Brief, evidence: dict[str, Evidence], needed: tuple[str, ...]) -> dict[str, object]:
+def assert_grounded(brief: Brief, evidence: dict[str, Evidence], needed: tuple[str, ...]) -> Score:
     """Assert the suite's promise on one brief: everything caught (swaps at the target rate), nothing flagged."""
     result = score(brief, evidence)
-    caught = result["caught"]
-    assert isinstance(caught, dict)
+    caught = result.caught
     assert all(caught[k][1] > 0 for k in needed), caught  # the brief offers each kind of mutation
     swaps, swap_total = caught["swap"]
     assert swap_total == 0 or swaps / swap_total >= SWAP_TARGET, caught
-    missed = [m for m in result["missed"] if m[0] != "swap"]  # type: ignore[attr-defined, index]
+    missed = [m for m in result.missed if m[0] != "swap"]
     assert not missed, f"{len(missed)} mutations not caught: {missed[:3]}"
-    assert not result["false_alarms"], result["false_alarms"]
-    assert not result["written_alarms"], result["written_alarms"]
+    assert not result.false_alarms, result.false_alarms
+    assert not result.written_alarms, result.written_alarms
     return result
 
 
@@ -56,8 +55,7 @@ def test_chinese_numerals_written_by_the_suite_read_back():
 def test_the_story_fixture_day():
     brief, evidence = story_day()
     result = assert_grounded(brief, evidence, ("number", "swap", "date", "impossible", "actor", "title"))
-    alarms = result["alarms"]
-    assert isinstance(alarms, dict) and alarms["chinese"][1] > 0 and alarms["percent"][1] > 0
+    assert result.alarms["chinese"][1] > 0 and result.alarms["percent"][1] > 0
 
 
 def test_the_demo_site(tmp_path):
