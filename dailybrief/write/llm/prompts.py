@@ -128,7 +128,7 @@ def summary_evidence(sections: Sequence[Section], by_ref: Mapping[str, Article],
 
 
 def missing_in_chinese(missing: Sequence[str]) -> str:
-    """Return the verifier's findings (number 18, date 6月18日 …) as the prompt says them."""
+    """Return the verifier's findings (数字18亿元（原文无此数值）, 日期6月18日 …) as the prompt says them."""
     return "、".join(missing_label(entry, separator="") for entry in missing)
 
 
