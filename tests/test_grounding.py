@@ -161,6 +161,8 @@ def test_dates_take_their_year_only_from_the_articles_own_dates():
     assert failing("2026年6月8日，国家数据局印发方案。", source) == {"2026年6月8日": "原文有6月8日，但年份不是2026年"}
     assert failing("6月9日，国家数据局印发方案。", source, published=dt.date(2026, 6, 8)) == {"6月9日": "原文无此日期"}
     assert failing("15月25日，国家数据局印发方案。", source) == {"15月25日": "不可能的日期"}
+    assert failing("2009年，公司成立。", "2010年，公司成立。") == {"2009年": "原文无此日期"}
+    assert failing("2026年，公司成立。", "公司成立。", published=dt.date(2026, 3, 1)) == {}
 
 
 def test_a_title_is_supported_only_by_a_title_the_article_names():

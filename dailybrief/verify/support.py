@@ -199,8 +199,8 @@ def _date(value: DateValue, evidence: Sequence[Evidence]) -> tuple[bool, str]:
             if date_matches(value, stated):
                 where = "发布日期" if stated.sentence < 0 else f"“{_excerpt(ev.sentences[stated.sentence])}”"
                 return True, f"原文：{where}"
-    if value.year and any(date_matches(DateValue(None, value.month, value.day, value.part), s)
-                          for ev in evidence for s in ev.dates):
+    if value.year and value.month and any(date_matches(DateValue(None, value.month, value.day, value.part), s)
+                                          for ev in evidence for s in ev.dates):
         return False, f"原文有{shown(DateValue(None, value.month, value.day, value.part))}，但年份不是{value.year}年"
     return False, "原文无此日期"
 
