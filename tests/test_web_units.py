@@ -171,6 +171,21 @@ def test_a_swapped_in_section_is_renumbered_into_the_brief_and_its_references_me
         add_section(brief(), {**written(), "sections": []}, 0)
 
 
+def test_a_summary_without_a_judgement_keeps_its_shape_through_drop_and_add():
+    data = brief()
+    data["summary"]["sentences"].pop()  # what the writer makes now: thread and clauses, no 总体看
+    new_story = written()
+    new_story["summary"]["sentences"].pop()
+    merged = add_section(data, new_story, 1)
+    assert [s["text"] for s in merged["summary"]["sentences"]][1:] == [
+        f"6月8日，国家数据局印发《{DATA_DOC}》。", "深圳开通5条航线。", "上海新建3个算力中心。"]
+    dropped = drop_section(merged, "ccc333")
+    assert [s["text"] for s in dropped["summary"]["sentences"]] == [s["text"] for s in data["summary"]["sentences"]]
+    edited = copy.deepcopy(data)
+    edited["summary"]["sentences"].append(sentence("编者按：本刊持续跟踪。", kind="analysis"))
+    assert drop_section(edited, "aaa111")["summary"]["sentences"][-1]["text"] == "编者按：本刊持续跟踪。"
+
+
 # ----------------------------------------------------------------------------------- evidence
 
 

@@ -196,9 +196,13 @@ def _retitle_thread(data: Data, old_thread: list[str]) -> None:
 
 
 def _summary_shaped(data: Data, sections: int) -> bool:
-    """Say whether the summary is [thread sentence, one clause per section, judgement] as the writer makes it."""
+    """Say whether the summary is [thread sentence, one clause per section, an uncited closing line or none].
+
+    The closing line is the publisher's 编者按 (or, in briefs written before it, a judgement).
+    """
     sentences = (data.get("summary") or {}).get("sentences", [])
-    return len(sentences) == sections + 2
+    closing = 1 if len(sentences) > 1 and not sentences[-1].get("cites") else 0
+    return len(sentences) - closing == sections + 1
 
 
 def drop_section(data: Data, key: str) -> Data:
@@ -278,7 +282,7 @@ def add_section(data: Data, written: Data, position: int) -> Data:
     label = list(written.get("thread", []))[:1]
     if label and len(old_thread) == len(sections) - 1:
         out["thread"] = old_thread[:position] + label + old_thread[position:]
-    clauses = [recite(s) for s in (written.get("summary") or {}).get("sentences", [])[1:-1]]
+    clauses = [recite(s) for s in (written.get("summary") or {}).get("sentences", [])[1:] if s.get("cites")]
     summary = out.setdefault("summary", {}).setdefault("sentences", [])
     at = position + 1 if shaped else max(len(summary) - 1, 0)
     summary[at:at] = clauses[:1]
