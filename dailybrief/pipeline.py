@@ -192,7 +192,8 @@ def run_brief(config: Config, archive: Archive | str | Path, issue_date: dt.date
     logger.info("wrote %s into %s", ", ".join(payload), out)
     archive.save_stories(issue_date, [{**s.to_json(), "doc_titles": s.doc_titles, "numbers": s.numbers}
                                       for s in result.stories])
-    archive.save_verdicts(issue_date, [(v.where, v.text, v.status, list(v.missing)) for v in verdicts])
+    archive.save_verdicts(issue_date, [(v.where, v.text, v.status, list(v.missing), [c.to_json() for c in v.claims])
+                                       for v in verdicts])
     plugin_manager().hook.dailybrief_brief_written(archive=archive, config=config, brief=brief,
                                                   stories=result.stories,
                                                   llm=llm_report.record() if llm_report else None)

@@ -20,8 +20,8 @@ from dailybrief.config import Config, parse_config
 from dailybrief.models import Article, Brief, Sentence
 from dailybrief.store.archive import Archive
 from dailybrief.stories.build import RankedStory, build_stories
-from dailybrief.verify.claims import missing_claims
 from dailybrief.verify.evidence import article_evidence
+from dailybrief.verify.verifier import missing_claims
 from dailybrief.write.llm.cache import ArchiveCache
 from dailybrief.write.llm.client import ChatClient, read_api_key
 from dailybrief.write.llm.report import LLMReport

@@ -122,6 +122,9 @@ def test_an_archive_of_the_previous_release_opens_and_keeps_everything(tmp_path:
         assert applied == [] and sorted(names) == sorted(n for n, _sql in [*MIGRATIONS, *WEB_MIGRATIONS])
         assert names[:8] == ["0001_initial", "0002_unextracted", "0003_story_history", "0004_verifications",
                              "0005_llm_cache", "0006_briefs", "0007_users", "0008_search"]
+        assert "0011_verification_claims" in names[8:]
+        claims = {r[0] for r in archive.db.execute("SELECT claims FROM verifications")}
+        assert claims <= {"[]"}  # old verdicts keep their rows, with no per-claim verdicts
         assert store.users() == ["editor"]
         assert len(archive.articles()) == OLD_ARCHIVE["articles"]
         assert archive.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

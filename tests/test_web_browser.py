@@ -162,7 +162,7 @@ def test_edit_a_number_see_it_flagged_revert_approve_download_publish(tab, built
     tab.page.wait_for_selector(f'.evidence[data-addr="{addr}"] textarea')
     tab.page.fill("#edit-text", text.replace(number, wrong, 1))
     tab.page.wait_for_selector("#live-check.bad")  # checked while typing, before any save
-    assert f"数字 {wrong}" in tab.page.locator("#live-check").inner_text()
+    assert re.search(rf"数字 \S*{wrong}", tab.page.locator("#live-check").inner_text())
     assert current(built)[1].number == rev
     tab.shot("06a-checked-while-typing")
     tab.page.fill("#edit-text", text)
@@ -174,9 +174,11 @@ def test_edit_a_number_see_it_flagged_revert_approve_download_publish(tab, built
     tab.page.wait_for_selector(f'.evidence[data-addr="{addr}"] #missing')
     assert "v-unsupported" in (tab.sentence(addr).get_attribute("class") or "")
     assert tab.sentence(addr).locator("sup.flag.bad").inner_text() == "无支撑"
-    assert f"数字 {wrong}" in tab.page.locator(".flash.bad").inner_text()
-    assert f"数字 {wrong}" in tab.page.locator("#missing").inner_text()
-    assert tab.page.locator("#panel mark.bad", has_text=wrong).count() == 1
+    assert re.search(rf"数字 \S*{wrong}\S*（原文无此数值）", tab.page.locator(".flash.bad").inner_text())
+    assert re.search(rf"数字 \S*{wrong}\S*（原文无此数值）", tab.page.locator("#missing").inner_text())
+    failing = tab.page.locator("#panel mark.bad", has_text=wrong)
+    assert failing.count() == 1 and failing.get_attribute("title") == "原文无此数值"  # the exact span, and why
+    assert tab.sentence(addr).locator("mark.bad", has_text=wrong).count() == 1  # marked in the brief too
     assert tab.page.locator("#unsupported-count").inner_text() == "无支撑 1"
     tab.shot("06-edited-number-flagged")
 

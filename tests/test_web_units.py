@@ -17,8 +17,8 @@ from storyfixtures import art, fetch_for
 
 from dailybrief.cli import cli
 from dailybrief.store.archive import MIGRATIONS, Archive
-from dailybrief.verify.claims import missing_label
 from dailybrief.verify.evidence import article_evidence
+from dailybrief.verify.verifier import missing_label
 from dailybrief.web.charts import build_chart, count_by_day
 from dailybrief.web.editing import (
     EditError,
@@ -36,7 +36,7 @@ from dailybrief.web.search import match_expression, refresh_index, search, searc
 from dailybrief.web.serve import is_loopback
 from dailybrief.web.store import WEB_MIGRATIONS, WebStore
 
-from dailybrief.verify.claims import claims  # isort: skip
+from dailybrief.verify.claims import analyse  # isort: skip
 
 DATA_DOC = "数据要素行动方案"
 A_URL, B_URL, C_URL, D_URL, OLD_URL = (f"https://example.gov.cn/{n}.html" for n in "abcdo")
@@ -129,10 +129,13 @@ def test_verification_names_what_an_edit_left_without_support():
     checked = verify_data(brief(), evidence)
     assert checked.unsupported == 0 and checked.sentences == 7 and checked.checked == 5
     wrong = verify_data(set_text(brief(), "sec.bbb222.0.0", "上海新建7个算力中心。"), evidence)
-    assert wrong.verdicts["sec.bbb222.0.0"] == {"status": "unsupported", "missing": ["number 7"]}
+    assert wrong.verdicts["sec.bbb222.0.0"] == {
+        "status": "unsupported", "missing": ["quantity 7个（原文无此数值）"],
+        "claims": [{"kind": "quantity", "text": "7个", "start": 4, "end": 6, "supported": False,
+                    "why": "原文无此数值"}]}
     assert wrong.unsupported == 1
     heading = verify_data(set_text(brief(), "head.bbb222", "上海新建42个算力中心"), evidence)
-    assert heading.verdicts["head.bbb222"]["missing"] == ["number 42"]
+    assert heading.verdicts["head.bbb222"]["missing"] == ["quantity 42个（原文无此数值）"]
 
 
 # ----------------------------------------------------------------------------------- drop and swap in
@@ -168,31 +171,49 @@ def test_a_swapped_in_section_is_renumbered_into_the_brief_and_its_references_me
         add_section(brief(), {**written(), "sections": []}, 0)
 
 
+def test_a_summary_without_a_judgement_keeps_its_shape_through_drop_and_add():
+    data = brief()
+    data["summary"]["sentences"].pop()  # what the writer makes now: thread and clauses, no 总体看
+    new_story = written()
+    new_story["summary"]["sentences"].pop()
+    merged = add_section(data, new_story, 1)
+    assert [s["text"] for s in merged["summary"]["sentences"]][1:] == [
+        f"6月8日，国家数据局印发《{DATA_DOC}》。", "深圳开通5条航线。", "上海新建3个算力中心。"]
+    dropped = drop_section(merged, "ccc333")
+    assert [s["text"] for s in dropped["summary"]["sentences"]] == [s["text"] for s in data["summary"]["sentences"]]
+    edited = copy.deepcopy(data)
+    edited["summary"]["sentences"].append(sentence("编者按：本刊持续跟踪。", kind="analysis"))
+    assert drop_section(edited, "aaa111")["summary"]["sentences"][-1]["text"] == "编者按：本刊持续跟踪。"
+
+
 # ----------------------------------------------------------------------------------- evidence
 
 
 def test_claims_are_found_in_passages_by_value():
     text = "到2027年，培育1,000个应用场景，11月18日印发《数据要素行动方案》，推动“全国一张网”。"
-    wanted = claims("培育1000个场景，11月18日印发《数据要素行动方案》，“全国一张网”")
+    wanted = analyse("培育一千个场景，11月18日印发《数据要素行动方案》，“全国一张网”")
     spans = [text[a:b] for a, b in claim_spans(text, wanted)]
-    assert spans == ["1,000", "11月18日", "《数据要素行动方案》", "“全国一张网”"]
-    assert claim_spans(text, claims("无关的话")) == []
+    assert spans == ["1,000个", "11月18日", "《数据要素行动方案》", "“全国一张网”"]
+    assert claim_spans(text, analyse("无关的话")) == []
 
 
 def test_a_sentence_shows_its_supported_and_unsupported_claims():
     a = art(A_URL, "标题", dt.date(2026, 6, 8), "甲", ["到2027年培育100个应用场景。"])
-    marks = {t: m for t, m in sentence_segments("到2027年培育300个应用场景。", [article_evidence(a)]) if m}
-    assert marks == {"2027": "ok", "300": "bad"}
-    assert missing_label("number 300") == "数字 300" and missing_label("title 《X》") == "文件名 《X》"
+    segments = sentence_segments("到2027年培育300个应用场景。", [article_evidence(a)])
+    marks = {t: m for t, m, _why in segments if m}
+    assert marks == {"2027年": "ok", "300个": "bad"}
+    assert [why for t, _m, why in segments if t == "300个"] == ["原文无此数值"]
+    assert missing_label("quantity 300个（原文无此数值）") == "数字 300个（原文无此数值）"
+    assert missing_label("title 《X》") == "文件名 《X》"
 
 
 def test_passages_are_the_article_sentences_that_carry_the_claims():
     a = art(A_URL, "上海新建算力中心", dt.date(2026, 6, 9), "上海市",
             ["会议在上海召开。上海新建3个算力中心，总投资50亿元。", "与此无关的一句话。"])
     found = passages("上海新建3个算力中心，总投资50亿元。", a)
-    assert [p.paragraph for p in found] == [-1, 0]
-    best = next(p for p in found if p.paragraph == 0)
-    assert [t for t, m in best.segments if m] == ["3", "50"] and best.hits == 2
+    assert [p.paragraph for p in found] == [-1, 0, 0]  # the title, 会议在上海召开 (names 上海) and the sentence itself
+    best = max(found, key=lambda p: p.hits)
+    assert [t for t, m, _why in best.segments if m] == ["上海", "3个", "50亿元"] and best.hits == 3
 
 
 # ----------------------------------------------------------------------------------- search

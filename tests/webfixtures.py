@@ -131,7 +131,8 @@ def current(built: Built) -> Any:
 def evidence_numbers(built: Built, data: dict[str, Any], cites: tuple[str, ...]) -> set[str]:
     with Archive(built.db) as archive:
         urls = [r["url"] for r in data["references"] if r["id"] in cites]
-        return set().union(*(article_evidence(a).numbers for a in map(archive.article_by_url, urls) if a))
+        return {str(n) for a in map(archive.article_by_url, urls) if a for s in article_evidence(a).quantities
+                if s.claim.quantity for n in s.claim.quantity.numbers}
 
 
 def numbered_sentence(built: Built) -> tuple[int, int, str, str, str]:

@@ -72,8 +72,12 @@ def article_json(article: Article) -> dict[str, Any]:
             "publisher": article.publisher, "origin": article.origin, "text": article.text, "lang": article.lang}
 
 
-def extract_one(target: str, url: str | None) -> dict[str, Any]:
-    """Extract one file or URL; errors come back as {"error": ...}."""
+class SourceError(Exception):
+    """A file or URL that cannot be read or fetched; the message names it and says why."""
+
+
+def read_page(target: str, url: str | None = None) -> Page:
+    """Return the page a file holds, or an http(s) URL gives (fetched with the collector); raise SourceError."""
     if target.startswith(("http://", "https://")):
         async def get() -> Any:
             async with Fetcher(CollectSettings(robots=False)) as fetcher:
@@ -81,17 +85,22 @@ def extract_one(target: str, url: str | None) -> dict[str, Any]:
                 return await (await fetcher.for_source(target)).fetch(target)
         fetched = asyncio.run(get())
         if fetched.error:
-            return {"error": f"{target}: {fetched.error}"}
-        page = Page(fetched.body, url or fetched.final_url, fetched.headers.get("content-type", ""))
-    else:
-        path = Path(target)
-        try:
-            body = path.read_bytes()
-        except OSError as exc:
-            return {"error": f"{target}: {exc.strerror or exc}"}
-        page = Page(body, url or path.resolve().as_uri(), media_type("", path.name))
+            raise SourceError(f"{target}: {fetched.error}")
+        return Page(fetched.body, url or fetched.final_url, fetched.headers.get("content-type", ""))
+    path = Path(target)
     try:
-        return article_json(extract_article(page))
+        body = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"{target}: {exc.strerror or exc}") from None
+    return Page(body, url or path.resolve().as_uri(), media_type("", path.name))
+
+
+def extract_one(target: str, url: str | None) -> dict[str, Any]:
+    """Extract one file or URL; errors come back as {"error": ...}."""
+    try:
+        return article_json(extract_article(read_page(target, url)))
+    except SourceError as exc:
+        return {"error": str(exc)}
     except NotExtractable as exc:
         return {"error": f"{target}: {exc}"}
     except Exception as exc:  # noqa: BLE001 - batch mode promises one line per input

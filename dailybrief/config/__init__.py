@@ -50,6 +50,8 @@ class BriefSettings(_Strict):
     language: str = "zh"
     max_sections: Annotated[int, Field(ge=1, le=50)] = 5
     disclaimer: str = ""
+    # The publisher's own judgement, closing the summary as 编者按：…; it cites nothing, so it is never a finding.
+    editorial_line: str = ""
 
     @field_validator("date", mode="before")
     @classmethod

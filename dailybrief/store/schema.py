@@ -122,6 +122,10 @@ MIGRATIONS: list[Migration] = [
             created_at TEXT NOT NULL
         );
     """),
+    # Per-claim verdicts (kind, span, supported, why) beside each sentence's verdict.
+    ("0011_verification_claims", """
+        ALTER TABLE verifications ADD COLUMN claims TEXT NOT NULL DEFAULT '[]';
+    """),
     ("0009_deliveries", """
         CREATE TABLE deliveries (
             id INTEGER PRIMARY KEY,

@@ -1,5 +1,7 @@
 """Stage 8, verify: sentences with citations and the cited articles in, verdicts (and repairs) out.
 
-`claims` says what a sentence states that can be checked; `evidence` indexes what an article
-supports; `verifier` checks, repairs or drops. Imports nothing from `write`.
+`claims` says what a sentence states that can be checked (with `quantities`, `dates`, `actors`,
+`numerals` and the word lists of `lexicon`/`data/`); `evidence` indexes what an article supports;
+`support` judges each claim; `verifier` settles sentences and headings — checks, repairs or drops;
+`textcheck` is the pure part of `dailybrief check`. Imports nothing from `write`.
 """

@@ -1,135 +1,208 @@
-"""The checkable claims in a sentence: numbers, dates, 《document titles》 and “quoted terms”.
+"""The claims of a sentence: quantities, dates, 《titles》 (and identifiers), quotes and actors, with their subjects.
 
-Shared by the writer (fact density) and the verifier (every claim must occur in the
-cited articles). Numbers compare by value: 1,960 = 1960, 08 = 8, full-width digits and
-１.９％ = 1.9%. Dates compare as (month, day) with the year when one is written.
+What is parsed (and so checked):
+- a quantity: value (Arabic, full-width or Chinese numerals, 万/亿, 百分之N, 三分之一, ranges,
+  scores), unit or measure word, direction (增长/下降 …), bound (以上/以下 …), qualifiers (约/近);
+- a date: year–month–day, year–month, month–day, year, month or day, 上旬/中旬/下旬, 月底/年底;
+  an impossible date (15月25日) is a date claim that nothing supports;
+- a 《title》, a document number (工信厅通装函〔2025〕312号) or a code of letters and digits (C919),
+  kind "title";
+- a quote in “…”, 「…」 or "…" of any length;
+- an actor: a government body, place, company or person (see `actors`).
+Digits inside a title, a quote, a URL or a document number are not numbers. Everything else —
+verbs, adjectives, judgements, causes — is not parsed and so not checked.
+
+Each claim comes with its subject: the content words of its clause (extended to the clause
+before when it has fewer than two), which support compares with the evidence sentence.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache, cached_property
 
-from dailybrief.text.spans import DATE_MD, DATE_YMD, DOC_TITLE, NUMBER, QUOTED
+from dailybrief.text.spans import DOC_NUMBER, DOC_NUMBER_LEAD, DOC_TITLE, IDENTIFIER, QUOTED, URL
+from dailybrief.text.tokens import tokens
+from dailybrief.verify.actors import scan_actors
+from dailybrief.verify.dates import scan_dates
+from dailybrief.verify.lexicon import lexicon
+from dailybrief.verify.quantities import scan_quantities
+from dailybrief.verify.records import MASK, Claim, Scan
 
 _QUOTES = "\"'“”‘’「」『』〝〞＂"
 _QUOTE_TABLE = {ord(c): None for c in _QUOTES}
 _SPACE = re.compile(r"\s+")
+_CLAUSE = re.compile(r"[，,；;：:。！？!?\n]")
+_LATIN_UNIT = re.compile(r"^\d+(?:\.\d+)?(?P<unit>[A-Za-z]+)$")
+_ELLIPSIS = re.compile(r"…+|\.{3,}")
+MIN_SUBJECT_WORDS = 2
 
 
 def fold(text: str) -> str:
-    """NFKC-normalise, drop quote marks and white space: the form claims are compared in."""
+    """NFKC-normalise, drop quote marks and white space: the form titles and quotes are compared in."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTE_TABLE))
 
 
-def number_values(text: str) -> set[str]:
-    """Return every number in a text by value (thousands separators and leading zeros removed)."""
-    flat = re.sub(r"(?<=\d),(?=\d{3})", "", unicodedata.normalize("NFKC", text))
-    out = set()
-    for match in NUMBER.finditer(flat):
-        value = match.group(0)
-        if "." in value:
-            value = value.rstrip("0").rstrip(".")
-        out.add(value.lstrip("0") or "0")
-    return out
+def _titles_and_quotes(scan: Scan) -> None:
+    """Add 《titles》, document numbers, codes and quotes; mask URLs."""
+    for match in DOC_TITLE.finditer(scan.flat):
+        scan.add(Claim("title", match.group(), match.start(), match.end(), key=fold(match.group(1))))
+    for match in DOC_NUMBER.finditer(scan.masked()):
+        lead = DOC_NUMBER_LEAD.match(match.group())
+        start = match.start() + (lead.end() if lead else 0)
+        number = scan.text[start:match.end()]
+        scan.add(Claim("title", number, start, match.end(), key=fold(number)))
+    for match in URL.finditer(scan.masked()):
+        scan.take(*match.span())
+    units = lexicon().units
+    for match in IDENTIFIER.finditer(scan.masked()):
+        latin = _LATIN_UNIT.match(match.group())
+        if latin and latin.group("unit") in units:
+            continue  # 100GW is a quantity
+        scan.add(Claim("title", match.group(), match.start(), match.end(), key=fold(match.group()).lower()))
+    for match in QUOTED.finditer(scan.masked()):
+        if not match.group(1).replace(MASK, "").strip():
+            continue
+        start, end = match.span()
+        inner = scan.text[match.start(1):match.end(1)]
+        # Not taken: the numbers, dates and names inside a quote are claims of their own.
+        scan.found.append(Claim("quote", scan.text[start:end], start, end, key=fold(inner)))
 
 
-def dates(text: str) -> set[tuple[int | None, int, int]]:
-    """Return the dates a text states as (year or None, month, day)."""
-    flat = unicodedata.normalize("NFKC", text)
-    out: set[tuple[int | None, int, int]] = set()
-    for m in DATE_YMD.finditer(flat):
-        out.add((int(m.group(1)), int(m.group(2)), int(m.group(3))))
-    for m in DATE_MD.finditer(flat):
-        out.add((None, int(m.group(1)), int(m.group(2))))
-    return {d for d in out if 1 <= d[1] <= 12 and 1 <= d[2] <= 31}
+@dataclass(frozen=True)
+class Analysis:
+    """A parsed sentence: its claims and the subject words of each clause."""
+
+    text: str
+    claims: tuple[Claim, ...]
+    clauses: tuple[tuple[int, int], ...]
+    clause_tokens: tuple[tuple[str, ...], ...]  # each clause's subject words in order
+
+    @cached_property
+    def clause_words(self) -> tuple[frozenset[str], ...]:
+        """Return each clause's subject words."""
+        return tuple(frozenset(t) for t in self.clause_tokens)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Return the subject words of the whole sentence."""
+        return frozenset().union(*self.clause_words)
+
+    def clause_of(self, position: int) -> int:
+        """Return the index of the clause a position lies in."""
+        for index, (start, end) in enumerate(self.clauses):
+            if start <= position < end:
+                return index
+        return len(self.clauses) - 1
+
+    def place(self, claim: Claim) -> tuple[int, int]:
+        """Return a quantity's place among the quantities of its dimension in its clause: (index, how many)."""
+        if claim.quantity is None:
+            return 0, 1
+        index = self.clause_of(claim.start)
+        start, end = self.clauses[index]
+        peers = [c for c in self.claims if c.quantity is not None and start <= c.start < end
+                 and c.quantity.dimension == claim.quantity.dimension]
+        return peers.index(claim), len(peers)
+
+    def subject(self, claim: Claim) -> frozenset[str]:
+        """Return a claim's subject: its clause's words, with the clauses before until there are two."""
+        index = self.clause_of(claim.start)
+        words = set(self.clause_words[index])
+        while len(words) < MIN_SUBJECT_WORDS and index > 0:
+            index -= 1
+            words |= self.clause_words[index]
+        return frozenset(words)
 
 
-def doc_titles(text: str) -> set[str]:
-    """Return 《titles》 in compared form."""
-    return {fold(t) for t in DOC_TITLE.findall(unicodedata.normalize("NFKC", text))}
+def _clauses(text: str) -> tuple[tuple[int, int], ...]:
+    """Return the spans of a text's clauses (cut at ，；：。！？ and line ends)."""
+    out, start = [], 0
+    for match in _CLAUSE.finditer(text):
+        out.append((start, match.end()))
+        start = match.end()
+    if start < len(text) or not out:
+        out.append((start, len(text)))
+    return tuple(out)
 
 
-def quoted_terms(text: str) -> set[str]:
-    """Return “quoted terms” (2–30 characters) in compared form, titles excluded."""
-    return {fold(t) for t in QUOTED.findall(text)}
+@cache
+def _not_subject() -> frozenset[str]:
+    """Return the words that say how a number is stated (stop words, change, bound and approximation words)."""
+    words = lexicon()
+    return words.subject_stop | frozenset((*words.up, *words.down, *words.lower_before, *words.lower_after,
+                                           *words.upper_before, *words.upper_after, *words.approx_before,
+                                           *words.approx_after))
+
+
+def _subject_words(text: str) -> tuple[str, ...]:
+    """Return the content words of a stretch of text in order, without those that only say how a number is stated."""
+    return tuple(w for w in tokens(text) if w not in _not_subject())
+
+
+def analyse(text: str, *, actors: bool = True) -> Analysis:
+    """Parse a sentence into its claims (actors too unless told not to) and its clauses' subject words."""
+    scan = Scan(text)
+    _titles_and_quotes(scan)
+    scan_dates(scan)
+    scan_quantities(scan)
+    numbers = {i for c in scan.found if c.kind in ("quantity", "date") for i in range(c.start, c.end)}
+    wordable = "".join(MASK if i in numbers else ch for i, ch in enumerate(scan.flat))
+    if actors:
+        scan_actors(scan)
+    clauses = _clauses(scan.flat)
+    words = tuple(_subject_words(wordable[a:b]) for a, b in clauses)
+    return Analysis(text, tuple(sorted(scan.found, key=lambda c: c.start)), clauses, words)
+
+
+def quote_parts(key: str) -> list[str]:
+    """Return the pieces of a quote between its ellipses (each must be stated)."""
+    return [p for p in _ELLIPSIS.split(key) if p]
+
+
+def canonical(analysis: Analysis) -> str:
+    """Return a sentence with every number and date written one way, so 最后100米 reads as 最后一百米 does."""
+    out, at = [], 0
+    for claim in analysis.claims:
+        if claim.start < at or (claim.quantity is None and claim.date is None):
+            continue
+        q, date = claim.quantity, claim.date
+        token = f"{q.values}{q.dimension}{q.bound}" if q else f"{date}"
+        out += [analysis.text[at:claim.start], f"\ue001{token}\ue002"]
+        at = claim.end
+    return fold("".join([*out, analysis.text[at:]])).lower()
 
 
 @dataclass(frozen=True)
 class Claims:
-    """Everything in a sentence the verifier checks."""
+    """A sentence's claims in the form the writers compare facts in."""
 
-    numbers: frozenset[str]
-    dates: frozenset[tuple[int | None, int, int]]
-    titles: frozenset[str]
-    quotes: frozenset[str]
+    items: tuple[Claim, ...]
 
     @property
     def count(self) -> int:
-        """Return how many distinct claims there are (the sentence's fact count)."""
-        return len(self.numbers) + len(self.dates) + len(self.titles) + len(self.quotes)
+        """Return how many facts the sentence states: quantities, dates, titles and quotes (its fact density)."""
+        return sum(1 for c in self.items if c.kind != "actor")
+
+    @property
+    def numbers(self) -> frozenset[str]:
+        """Return the quantities as comparable keys (value and dimension)."""
+        return frozenset(f"{c.quantity.values}{c.quantity.dimension}" for c in self.items if c.quantity)
+
+    @property
+    def dates(self) -> frozenset[tuple[int | None, int, int]]:
+        """Return the month–day dates as (year or None, month, day)."""
+        return frozenset((c.date.year, c.date.month, c.date.day) for c in self.items
+                         if c.date and c.date.month and c.date.day and c.date.possible)
+
+    @property
+    def titles(self) -> frozenset[str]:
+        """Return the 《titles》 in compared form."""
+        return frozenset(c.key for c in self.items if c.kind == "title" and c.text.startswith("《"))
 
 
 def claims(text: str) -> Claims:
-    """Return the claims of a sentence."""
-    return Claims(frozenset(number_values(text)), frozenset(dates(text)), frozenset(doc_titles(text)),
-                  frozenset(quoted_terms(text)))
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """The claims an article's text can support, precomputed once per article."""
-
-    folded: str
-    numbers: frozenset[str]
-    dates: frozenset[tuple[int | None, int, int]]
-
-    @classmethod
-    def of(cls, text: str, published: dt.date | None = None) -> Evidence:
-        """Index an article's title and text; its publication date (from the page's metadata) counts as stated."""
-        known_dates = set(dates(text))
-        numbers = set(number_values(text))
-        if published:
-            known_dates.add((published.year, published.month, published.day))
-            numbers |= {str(published.year), str(published.month), str(published.day)}
-        return cls(fold(text), frozenset(numbers), frozenset(known_dates))
-
-
-def split_claims(sentence: str, evidence: Sequence[Evidence]) -> tuple[Claims, Claims]:
-    """Return (supported, unsupported) claims of a sentence against the cited articles' evidence."""
-    found = claims(sentence)
-    numbers = frozenset().union(*(e.numbers for e in evidence)) if evidence else frozenset()
-    known = frozenset().union(*(e.dates for e in evidence)) if evidence else frozenset()
-    month_days = {(m, d) for _y, m, d in known}
-    texts = "\n".join(e.folded for e in evidence)
-    good_dates = frozenset(d for d in found.dates if (d in known if d[0] else (d[1], d[2]) in month_days))
-    # A quoted term inside a 《title》 is judged with the title.
-    quotes = found.quotes - found.titles
-    good = Claims(found.numbers & numbers, good_dates, frozenset(t for t in found.titles if t in texts),
-                  frozenset(q for q in quotes if q in texts))
-    bad = Claims(found.numbers - good.numbers, found.dates - good.dates, found.titles - good.titles,
-                 quotes - good.quotes)
-    return good, bad
-
-
-MISSING_LABELS = {"number": "数字", "date": "日期", "title": "文件名", "quoted": "引语"}
-
-
-def missing_label(item: str, separator: str = " ") -> str:
-    """Turn a finding of `missing_claims` such as 'number 999' into Chinese: 数字 999."""
-    kind, _space, rest = item.partition(" ")
-    return f"{MISSING_LABELS.get(kind, kind)}{separator}{rest}".strip()
-
-
-def missing_claims(sentence: str, evidence: Sequence[Evidence]) -> list[str]:
-    """Return the claims of a sentence that none of the cited articles supports (empty: supported)."""
-    _good, bad = split_claims(sentence, evidence)
-    missing = [f"number {n}" for n in sorted(bad.numbers)]
-    for year, month, day in sorted(bad.dates, key=lambda d: (d[0] or 0, d[1], d[2])):
-        missing.append(f"date {year or ''}{'年' if year else ''}{month}月{day}日")
-    missing += [f"title 《{t}》" for t in sorted(bad.titles)]
-    missing += [f"quoted “{q}”" for q in sorted(bad.quotes)]
-    return missing
+    """Return the facts a sentence states (without actors: what the writers count and compare)."""
+    return Claims(analyse(text, actors=False).claims)

@@ -19,8 +19,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from dailybrief.render.documents import chinese_date, chinese_number, reference_line, section_title
 from dailybrief.store.archive import Archive
-from dailybrief.verify.claims import missing_label
+from dailybrief.verify.verifier import missing_label
 from dailybrief.web.editing import describe, section_key
+from dailybrief.web.evidence import failing_segments
 from dailybrief.web.store import WebStore
 
 HERE = Path(__file__).parent
@@ -61,6 +62,7 @@ def environment() -> Environment:
     env.globals.update(section_key=section_key, section_title=section_title, reference_line=reference_line,
                        chinese_number=chinese_number, chinese_date=chinese_date, describe=describe,
                        status_names=STATUS_NAMES, verdict_names=VERDICT_NAMES, missing_label=missing_label,
+                       failing_segments=failing_segments,
                        linkable=lambda url: isinstance(url, str) and url.startswith(LINKABLE))
     env.filters.update(missing_label=missing_label, cdate=iso_chinese_date)
     return env

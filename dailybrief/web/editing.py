@@ -16,7 +16,7 @@ from typing import Any
 
 from dailybrief.models import Sentence
 from dailybrief.render.documents import chinese_number
-from dailybrief.verify.claims import Evidence, claims
+from dailybrief.verify.evidence import Evidence
 from dailybrief.verify.verifier import settle
 
 Data = dict[str, Any]
@@ -136,7 +136,7 @@ def set_text(data: Data, addr: str, text: str) -> Data:
 
 @dataclass(frozen=True)
 class Checked:
-    """Per-address verdicts ({"status", "missing"}) and the counts the brief list shows."""
+    """Per-address verdicts ({"status", "missing", "claims": the unsupported claims}) and the brief list's counts."""
 
     verdicts: dict[str, dict[str, Any]]
     sentences: int
@@ -150,10 +150,11 @@ def verify_data(data: Data, evidence: Mapping[str, Evidence]) -> Checked:
     sentences = checked = unsupported = 0
     for slot in slots(data):
         _same, verdict = settle(slot.addr, Sentence(slot.text, slot.cites), evidence, repair=False)
-        verdicts[slot.addr] = {"status": verdict.status, "missing": list(verdict.missing)}
+        verdicts[slot.addr] = {"status": verdict.status, "missing": list(verdict.missing),
+                               "claims": [c.to_json() for c in verdict.claims if not c.supported]}
         if slot.kind != "heading":
             sentences += 1
-            checked += claims(slot.text).count > 0
+            checked += bool(verdict.claims)
         unsupported += verdict.status == "unsupported"
     return Checked(verdicts, sentences, checked, unsupported)
 
@@ -195,9 +196,13 @@ def _retitle_thread(data: Data, old_thread: list[str]) -> None:
 
 
 def _summary_shaped(data: Data, sections: int) -> bool:
-    """Say whether the summary is [thread sentence, one clause per section, judgement] as the writer makes it."""
+    """Say whether the summary is [thread sentence, one clause per section, an uncited closing line or none].
+
+    The closing line is the publisher's 编者按 (or, in briefs written before it, a judgement).
+    """
     sentences = (data.get("summary") or {}).get("sentences", [])
-    return len(sentences) == sections + 2
+    closing = 1 if len(sentences) > 1 and not sentences[-1].get("cites") else 0
+    return len(sentences) - closing == sections + 1
 
 
 def drop_section(data: Data, key: str) -> Data:
@@ -277,7 +282,7 @@ def add_section(data: Data, written: Data, position: int) -> Data:
     label = list(written.get("thread", []))[:1]
     if label and len(old_thread) == len(sections) - 1:
         out["thread"] = old_thread[:position] + label + old_thread[position:]
-    clauses = [recite(s) for s in (written.get("summary") or {}).get("sentences", [])[1:-1]]
+    clauses = [recite(s) for s in (written.get("summary") or {}).get("sentences", [])[1:] if s.get("cites")]
     summary = out.setdefault("summary", {}).setdefault("sentences", [])
     at = position + 1 if shaped else max(len(summary) - 1, 0)
     summary[at:at] = clauses[:1]

@@ -1,8 +1,10 @@
 """Evidence for one sentence: the passages of its cited articles that support it, claims highlighted.
 
-Text is returned as segments `(text, mark)` — `mark` is "" for plain text, "hit" for a claim
-the sentence states and the passage supports, "ok"/"bad" for a sentence's own supported or
-unsupported claims — so templates escape every character and add only their own markup.
+Text is returned as segments `(text, mark, why)` — `mark` is "" for plain text, "hit" for a
+claim the sentence states and the passage supports, "ok"/"bad" for a sentence's own supported or
+unsupported claims, and `why` is the verifier's reason (数值一致但单位不同：万千瓦时 / 亿千瓦时) — so templates
+escape every character and add only their own markup. The verdicts are the verifier's own
+(`verify.support.judge`), so the app marks exactly the spans `dailybrief verify` reports.
 """
 
 from __future__ import annotations
@@ -12,32 +14,33 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dailybrief.models import Article
-from dailybrief.text.spans import DATE_MD, DATE_YMD, DOC_TITLE, NUMBER_WRITTEN, QUOTED, SENTENCE_END
-from dailybrief.verify.claims import Claims, Evidence, claims, dates, fold, number_values, split_claims
+from dailybrief.text.spans import SENTENCE_END
+from dailybrief.verify.claims import Analysis, analyse
+from dailybrief.verify.evidence import Evidence
+from dailybrief.verify.support import actor_names, judge, states
 
-Segment = tuple[str, str]
+Segment = tuple[str, str]  # text, mark
+Noted = tuple[str, str, str]  # text, mark, why
 
-def _date_matches(found: set[tuple[int | None, int, int]], wanted: frozenset[tuple[int | None, int, int]]) -> bool:
-    """Say whether a written date is one of the wanted dates (a date without a year matches any year)."""
-    return any((m, d) == (wm, wd) and (y is None or wy is None or y == wy)
-               for y, m, d in found for wy, wm, wd in wanted)
+QUOTE_MARKS = "“「『\"'"
 
 
-def claim_spans(text: str, wanted: Claims) -> list[tuple[int, int]]:
+def claim_spans(text: str, wanted: Analysis) -> list[tuple[int, int]]:
     """Return the character spans of `text` that state one of the wanted claims, longest first, not overlapping."""
-    spans: list[tuple[int, int]] = []
-    for m in (*DATE_YMD.finditer(text), *DATE_MD.finditer(text)):
-        if wanted.dates and _date_matches(dates(m.group()), wanted.dates):
-            spans.append(m.span())
-    for m in NUMBER_WRITTEN.finditer(text):
-        if number_values(m.group()) & wanted.numbers:
-            spans.append(m.span())
-    for m in DOC_TITLE.finditer(text):
-        if fold(m.group(1)) in wanted.titles:
-            spans.append(m.span())
-    for m in QUOTED.finditer(text):
-        if fold(m.group(1)) in wanted.quotes:
-            spans.append(m.span())
+    spans = [(c.start, c.end) for c in analyse(text, actors=False).claims
+             if any(states(c, w) for w in wanted.claims)]
+    for claim in wanted.claims:
+        if claim.kind == "actor":
+            names = sorted(actor_names(claim.key), key=len, reverse=True)
+        elif claim.kind == "quote":
+            names = [claim.text[1:-1]]
+        else:
+            continue
+        for name in names:
+            for match in re.finditer(re.escape(name), text):
+                start, end = match.span()
+                quoted = claim.kind == "quote" and start > 0 and end < len(text) and text[start - 1] in QUOTE_MARKS
+                spans.append((start - 1, end + 1) if quoted else (start, end))
     kept: list[tuple[int, int]] = []
     for start, end in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
         if all(end <= a or start >= b for a, b in kept):
@@ -45,33 +48,44 @@ def claim_spans(text: str, wanted: Claims) -> list[tuple[int, int]]:
     return sorted(kept)
 
 
-def segments(text: str, spans: Sequence[tuple[int, int]], mark: str = "hit") -> list[Segment]:
+def segments(text: str, spans: Sequence[tuple[int, int]], mark: str = "hit") -> list[Noted]:
     """Cut a text into plain and marked segments."""
-    return marked_segments(text, [(span, mark) for span in spans])
+    return marked_segments(text, [(span, mark, "") for span in spans])
 
 
-def marked_segments(text: str, marks: Sequence[tuple[tuple[int, int], str]]) -> list[Segment]:
-    """Cut a text into plain segments and segments carrying their mark; overlapping spans are skipped."""
-    out: list[Segment] = []
+def marked_segments(text: str, marks: Sequence[tuple[tuple[int, int], str, str]]) -> list[Noted]:
+    """Cut a text into plain segments and segments carrying their mark and note; overlapping spans are skipped."""
+    out: list[Noted] = []
     at = 0
-    for (start, end), mark in sorted(marks):
+    for (start, end), mark, note in sorted(marks):
         if start < at:
             continue
         if start > at:
-            out.append((text[at:start], ""))
-        out.append((text[start:end], mark))
+            out.append((text[at:start], "", ""))
+        out.append((text[start:end], mark, note))
         at = end
     if at < len(text):
-        out.append((text[at:], ""))
+        out.append((text[at:], "", ""))
     return out
 
 
-def sentence_segments(text: str, evidence: Sequence[Evidence]) -> list[Segment]:
-    """Return the sentence with its supported claims marked "ok" and unsupported ones "bad"."""
-    good, bad = split_claims(text, evidence)
-    marks = [(s, "bad") for s in claim_spans(text, bad)]
-    taken = [s for s, _m in marks]
-    marks += [(s, "ok") for s in claim_spans(text, good) if all(s[1] <= a or s[0] >= b for a, b in taken)]
+def sentence_segments(text: str, evidence: Sequence[Evidence]) -> list[Noted]:
+    """Return the sentence with its supported claims marked "ok" and unsupported ones "bad", each with why."""
+    verdicts = judge(analyse(text), evidence)
+    bad = [((v.start, v.end), "bad", v.why) for v in verdicts if not v.supported]
+    ok = [((v.start, v.end), "ok", v.why) for v in verdicts if v.supported
+          and all(v.end <= a or v.start >= b for (a, b), _m, _n in bad)]
+    return marked_segments(text, bad + ok)
+
+
+def failing_segments(text: str, claims: Sequence[Mapping[str, object]]) -> list[Noted]:
+    """Return a sentence with the stored unsupported claims' spans marked "bad" and their reasons as notes."""
+    marks = []
+    for claim in claims:
+        start, end = claim.get("start"), claim.get("end")
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text) \
+                and text[start:end] == claim.get("text"):
+            marks.append(((start, end), "bad", str(claim.get("why", ""))))
     return marked_segments(text, marks)
 
 
@@ -80,7 +94,7 @@ class Passage:
     """A passage of a cited article that supports a sentence."""
 
     paragraph: int  # -1 for the title
-    segments: list[Segment]
+    segments: list[Noted]
     hits: int
     score: float
 
@@ -93,7 +107,7 @@ def _bigrams(text: str) -> set[str]:
 
 def passages(sentence: str, article: Article, limit: int = 3) -> list[Passage]:
     """Return the article's passages (sentences of its title and paragraphs) that best support a sentence."""
-    wanted = claims(sentence)
+    wanted = analyse(sentence)
     grams = _bigrams(sentence)
     found: list[Passage] = []
     units = [(-1, article.title)] + [(i, part) for i, para in enumerate(article.paragraphs)

@@ -16,8 +16,7 @@ from dailybrief.models import Article, Brief
 from dailybrief.render.briefjson import brief_to_json
 from dailybrief.store.archive import Archive
 from dailybrief.stories.build import RankedStory
-from dailybrief.verify.claims import Evidence
-from dailybrief.verify.evidence import evidence_map
+from dailybrief.verify.evidence import Evidence, evidence_map
 from dailybrief.web.editing import Data, reference_urls, verify_data
 from dailybrief.web.store import Counts, WebStore
 

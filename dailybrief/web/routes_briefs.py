@@ -7,8 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 
-from dailybrief.verify.claims import Evidence
-from dailybrief.verify.evidence import article_evidence
+from dailybrief.verify.evidence import Evidence, article_evidence
 from dailybrief.web.briefview import cited_articles, load, page_context
 from dailybrief.web.delivery import feed_xml
 from dailybrief.web.deps import RowId, open_store, render, require_reader

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 
 from dailybrief.pipeline import OutputError
 from dailybrief.render.pdf import PdfError
-from dailybrief.verify.claims import missing_label
+from dailybrief.verify.verifier import missing_label
 from dailybrief.web.briefview import check_text, counts_of, draft_at, load, recheck, save_verified, writable
 from dailybrief.web.delivery import channel_count, deliver_brief
 from dailybrief.web.deps import FormRevision, RowId, flash, open_store, redirect, render, require_writer, settings
@@ -85,8 +85,9 @@ def check(request: Request, brief_id: RowId, *, addr: str = Form(...), text: str
             raise HTTPException(404, "找不到这句话")
         status, missing = check_text(store, current.data, addr, draft)
     labels = [missing_label(m) for m in missing]
-    message = {"unsupported": "缺少依据：" + "、".join(labels), "verified": "核验通过：数字、日期和标题都有出处",
-               "unchecked": "这句话没有需要核验的数字、日期或标题"}[status]
+    message = {"unsupported": "缺少依据：" + "、".join(labels),
+               "verified": "核验通过：数字、日期、文件名、引语和主体都有出处",
+               "unchecked": "这句话没有需要核验的数字、日期、文件名、引语或主体"}[status]
     return JSONResponse({"status": status, "missing": labels, "message": message})
 
 

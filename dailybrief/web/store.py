@@ -255,10 +255,11 @@ class WebStore:
 
     def pipeline_verdicts(self, issue_date: str) -> list[dict[str, Any]]:
         """Return what the pipeline's verifier replaced or dropped for a date (the sentences editors never see)."""
-        rows = self.db.execute("SELECT place, text, status, missing FROM verifications WHERE issue_date = ?"
+        rows = self.db.execute("SELECT place, text, status, missing, claims FROM verifications WHERE issue_date = ?"
                                " AND status IN ('replaced', 'dropped', 'unsupported') ORDER BY position",
                                (issue_date,)).fetchall()
-        return [{"where": r[0], "text": r[1], "status": r[2], "missing": json.loads(r[3])} for r in rows]
+        return [{"where": r[0], "text": r[1], "status": r[2], "missing": json.loads(r[3]),
+                 "claims": [c for c in json.loads(r[4]) if not c.get("supported")]} for r in rows]
 
     # ----------------------------------------------------------------------------- users and sessions
 

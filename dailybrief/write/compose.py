@@ -19,7 +19,7 @@ from dailybrief.stories.importance import is_policy_title
 from dailybrief.stories.select import cosine
 from dailybrief.text.spans import DOC_TITLE
 from dailybrief.text.tokens import numbers_with_units
-from dailybrief.verify.claims import claims, dates
+from dailybrief.verify.claims import claims
 from dailybrief.verify.evidence import evidence_map
 from dailybrief.verify.verifier import Verdict, verify_brief
 from dailybrief.write.extractive import (
@@ -28,7 +28,6 @@ from dailybrief.write.extractive import (
     choose_analysis,
     choose_facts,
     event_phrase,
-    fallback_interpretation,
     implication,
     story_kind,
     summary_clause,
@@ -37,6 +36,7 @@ from dailybrief.write.extractive import (
 from dailybrief.write.layout import Draft, Pending, Refs, lay_out_section
 
 MAX_BACKGROUND = 5
+EDITORIAL_MARK = "编者按："
 _WRAPPED_DOC = re.compile(r"^(?P<who>.+?)关于(?P<verb>印发|转发|发布)(?P<doc>《[^》]+》)的通知$")
 
 
@@ -52,7 +52,7 @@ def _draft(story: RankedStory, config: Config, levels: Mapping[str, str], taken:
     label = theme_label(sources, config.theme, taken)
     kind = story_kind(story.primary, levels.get(story.primary.source, "media"))
     heading = f"{event_phrase(story.primary, sources[1:])}，{implication(kind, label)}"
-    return Draft(story, label, heading, facts, analysis, fallback_interpretation(label, config.theme, kind))
+    return Draft(story, label, heading, facts, analysis)
 
 
 def _sentence(cand: Candidate, refs: Refs, kind: str = "fact") -> Sentence:
@@ -71,8 +71,8 @@ def lead_sentence(primary: Article, level: str, first: Candidate | None) -> tupl
     """
     if primary.published is None:
         return "", None
-    written = (primary.published.month, primary.published.day) in {(m, d) for _y, m, d in
-                                                                    dates(primary.title + "\n" + primary.text)}
+    written = (primary.published.month, primary.published.day) in {
+        (m, d) for _y, m, d in claims(primary.title + "\n" + primary.text).dates}
     when = f"{primary.published.month}月{primary.published.day}日" if written else ""
     on = f"{when}，" if when else ""
     first_text = first.text if first is not None and first.article.url == primary.url else ""
@@ -100,13 +100,12 @@ def _section(number: int, draft: Draft, refs: Refs, level: str) -> Section:
         evidence = ((absorbed.article.id, absorbed.start, absorbed.end),) if absorbed else ()
         facts.append((primary.url, lambda: Sentence(lead, (refs.cite(primary),), "fact", evidence, status="composed")))
     facts += [(c.article.url, partial(_sentence, c, refs)) for c in draft.facts if c is not absorbed]
-    interpretation: list[Pending] = [partial(_sentence, c, refs, "analysis") for c in draft.analysis] or \
-        [lambda: Sentence(draft.fallback, (refs.cite(primary),), "analysis")]
+    interpretation: list[Pending] = [partial(_sentence, c, refs, "analysis") for c in draft.analysis]
     return lay_out_section(number, draft.heading, draft.story, facts, interpretation)
 
 
 def _summary(drafts: Sequence[Draft], sections: Sequence[Section], config: Config) -> tuple[Sentence, ...]:
-    """Write the 摘要: the main thread, one clause per section, an overall judgement."""
+    """Write the 摘要: the main thread and one clause per section (the publisher's editorial line is added later)."""
     name = config.theme.name
     thread = "—".join(d.label for d in drafts)
     out = [Sentence(f"今日{name}动态的主线，是{thread}的协同推进。", (), "analysis")]
@@ -117,9 +116,20 @@ def _summary(drafts: Sequence[Draft], sections: Sequence[Section], config: Confi
         clauses.append(summary_clause(first.text))
         cites.extend(c for c in first.cites if c not in cites)
         out.append(Sentence(summary_clause(first.text) + "。", first.cites, "fact", first.evidence))
-    out.append(Sentence(f"总体看，{name}相关工作正从政策部署走向地方落地和产业转化，后续配套举措与实施成效值得持续跟踪。",
-                        (), "analysis"))
     return tuple(out)
+
+
+def editorial(config: Config) -> tuple[Sentence, ...]:
+    """Return the publisher's editorial line ([brief] editorial_line) as the summary's last sentence, marked 编者按.
+
+    It cites nothing and is marked as the publisher's view, never as a finding; the verifier
+    still checks it, so a figure or name in it that nothing cites is not published.
+    """
+    line = config.brief.editorial_line.strip()
+    if not line:
+        return ()
+    text = line if line.startswith(EDITORIAL_MARK) else f"{EDITORIAL_MARK}{line}"
+    return (Sentence(text, (), "analysis", status="editorial"),)
 
 
 def _verifies(article: Article, sentences: Sequence[Sentence], ref_id: str) -> str:
@@ -208,6 +218,7 @@ def compose_brief(stories: Sequence[RankedStory], config: Config, issue_date: dt
     thread = tuple(d.label for d in drafts)
     if writer is not None:
         summary, thread = writer.summary(sections, summary, refs, thread)
+    summary = (*summary, *editorial(config))
     all_sentences = [s for sec in sections for p in sec.paragraphs for s in p] + list(summary)
     references = [Reference(id=rid, publisher=a.publisher, title=a.title, date=a.published, url=url,
                             verifies=_verifies(a, all_sentences, rid))

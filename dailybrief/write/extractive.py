@@ -2,9 +2,9 @@
 
 It needs no model. Fact sentences are chosen for fact density and centrality, the
 primary article first, then what the coverage adds (no fact twice); the interpretation
-comes from the story's own analytic sentences (这意味着/表明/标志着…) or, where there are
-none, from the theme's vocabulary without new facts. Every sentence keeps the id of the
-article it came from, which becomes its citation.
+comes from the story's own analytic sentences (这意味着/表明/标志着…), which cite their article;
+a story without one gets no interpretation (no template judgement is presented as a finding).
+Every sentence keeps the id of the article it came from, which becomes its citation.
 """
 
 from __future__ import annotations
@@ -92,7 +92,6 @@ class WrittenSection:
     heading: str
     facts: tuple[Candidate, ...]
     analysis: tuple[Candidate, ...]
-    fallback_analysis: str
     label: str
 
 
@@ -259,17 +258,6 @@ def theme_label(articles: Sequence[Article], theme: ThemeSettings, taken: set[st
 def implication(kind: str, label: str) -> str:
     """Return the heading's implication part from the theme vocabulary (no facts)."""
     return IMPLICATIONS.get(kind, IMPLICATIONS["event"]).format(kw=label)
-
-
-def fallback_interpretation(label: str, theme: ThemeSettings, kind: str) -> str:
-    """Return an interpretation built from the theme's vocabulary alone, for a story with no analytic sentence."""
-    if kind == "national_policy":
-        return f"这表明，{label}领域的顶层设计正在细化，后续配套政策和地方落地举措值得持续跟踪。"
-    if kind == "local_policy":
-        return f"这表明，{label}相关部署正在向地方和产业场景延伸，{theme.name}的落地路径更加具体。"
-    if kind == "data":
-        return f"这说明，{label}的规模和结构正在变化，相关数据可作为研判{theme.name}走势的参考。"
-    return f"这说明，{label}相关工作正在持续推进，其进展和成效值得持续关注。"
 
 
 def story_kind(primary: Article, level: str) -> str:

@@ -27,7 +27,6 @@ class Draft:
     heading: str
     facts: list[Candidate]
     analysis: list[Candidate]
-    fallback: str
 
 
 class Refs:

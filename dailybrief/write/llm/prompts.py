@@ -16,7 +16,7 @@ from importlib import resources
 from string import Template
 
 from dailybrief.models import Article, Reference, Section, Sentence
-from dailybrief.verify.claims import missing_label
+from dailybrief.verify.verifier import missing_label
 from dailybrief.write.extractive import _FORMULA as COVER_LETTER  # the formulae the extractive writer leaves out too
 from dailybrief.write.extractive import Candidate, candidates
 from dailybrief.write.layout import Draft
@@ -128,7 +128,7 @@ def summary_evidence(sections: Sequence[Section], by_ref: Mapping[str, Article],
 
 
 def missing_in_chinese(missing: Sequence[str]) -> str:
-    """Return the verifier's findings (number 18, date 6月18日 …) as the prompt says them."""
+    """Return the verifier's findings (数字18亿元（原文无此数值）, 日期6月18日 …) as the prompt says them."""
     return "、".join(missing_label(entry, separator="") for entry in missing)
 
 

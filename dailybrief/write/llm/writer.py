@@ -26,8 +26,7 @@ from dailybrief.config import Config
 from dailybrief.models import Article, Brief, Reference, Section, Sentence
 from dailybrief.store.archive import Archive
 from dailybrief.stories.build import RankedStory
-from dailybrief.verify.claims import Evidence
-from dailybrief.verify.evidence import article_evidence
+from dailybrief.verify.evidence import Evidence, article_evidence
 from dailybrief.verify.verifier import Verdict, check_sentence, settle
 from dailybrief.write.compose import compose_brief
 from dailybrief.write.extractive import clip_phrase
@@ -293,11 +292,9 @@ class LLMWriter:
         decided before any reference id is given out.
         """
         written = result.sentences or []
-        primary = draft.story.primary
         facts = [w for w in written if w.kind == "fact"]
         analysis = [w for w in written if w.kind == "analysis"] or \
-            [Written(c.text, "analysis", "extractive", (Item.of(c),)) for c in draft.analysis] or \
-            [Written(draft.fallback, "analysis", "extractive", (Item("", draft.fallback, (primary,)),))]
+            [Written(c.text, "analysis", "extractive", (Item.of(c),)) for c in draft.analysis]
         cited = [a for w in (*facts, *analysis) for i in w.items for a in i.articles]
         heading = result.heading if result.heading and not self._unsupported(result.heading, cited) else draft.heading
         if self._unsupported(heading, cited):
@@ -344,8 +341,10 @@ class LLMWriter:
                     self._note_failure(f"summary: extractive writer: {exc}")
                     return None
                 by_id = {i.id: i for i in sent[-1]}
+                # A judgement that cites nothing is not a finding: only the main-thread sentence may cite nothing.
                 written = [Written(s.text, "fact" if s.evidence else "analysis", "generated",
-                                   tuple(by_id[e] for e in s.evidence)) for s in out.sentences]
+                                   tuple(by_id[e] for e in s.evidence)) for s in out.sentences
+                           if s.evidence or "主线" in s.text]
                 kept, _ = await self._settle(written, None, sent[-1], clause_counterpart, False)
                 return kept, tuple(out.thread)
 
