@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,6 +22,7 @@ from dailybrief.store.archive import Archive
 from dailybrief.stories.build import StoriesResult, build_stories
 from dailybrief.verify.verifier import Verdict
 from dailybrief.write.compose import compose_brief
+from dailybrief.write.style import Defect, lint
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ class BriefRun:
     files: list[Path]
     missing_glyphs: set[str]
     llm: LLMReport | None = None  # what the LLM writer did, when it ran
+    style: list[Defect] = field(default_factory=list)  # what `dailybrief lint` would mark
 
 
 def _no_news_message(result: StoriesResult, issue_date: dt.date, window_days: int) -> str:
@@ -198,7 +200,7 @@ def run_brief(config: Config, archive: Archive | str | Path, issue_date: dt.date
                                                   stories=result.stories,
                                                   llm=llm_report.record() if llm_report else None)
     return BriefRun(ingest=report, stories=result, brief=brief, verdicts=verdicts, files=files,
-                    missing_glyphs=missing, llm=llm_report)
+                    missing_glyphs=missing, llm=llm_report, style=lint(brief, budget=config.brief.section_chars))
 
 
 def _json_bytes(data: Any) -> bytes:

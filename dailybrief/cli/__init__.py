@@ -6,7 +6,7 @@ import click
 
 from dailybrief import __version__
 from dailybrief.cli.admin import demo, init, serve, user
-from dailybrief.cli.brief import run, stories, verify
+from dailybrief.cli.brief import lint, run, stories, verify
 from dailybrief.cli.check import check
 from dailybrief.cli.collect import extract, ingest, sources
 from dailybrief.cli.common import verbosity
@@ -21,7 +21,7 @@ def cli() -> None:
     """Turn each day's news and policy pages into a verified, cited daily brief."""
 
 
-for command in (init, sources, ingest, extract, stories, run, verify, check, rank, publish, daily, demo, serve,
+for command in (init, sources, ingest, extract, stories, run, verify, lint, check, rank, publish, daily, demo, serve,
                 user):
     cli.add_command(command)
 

@@ -78,6 +78,9 @@ def report_run(result: BriefRun) -> None:
                f"verified {v.checked} of {v.sentences} sentences: {v.replaced} replaced, {v.dropped} dropped")
     for path in result.files:
         click.echo(f"  {path.resolve()}")
+    if result.style:
+        click.echo(f"style: {len(result.style)} defect{'s' if len(result.style) != 1 else ''} "
+                   f"(dailybrief lint {result.files[0]})", err=True)
     if result.llm is not None:
         for note in result.llm.notes:
             click.echo(f"dailybrief: llm: {note}", err=True)
@@ -147,3 +150,33 @@ def verify(brief_path: str, db_path: str | None) -> None:
     checked = sum(1 for v in verdicts if v.status != "unchecked")
     click.echo(f"{len(bad)} unsupported of {checked} checked sentences in {path}")
     sys.exit(1 if bad else 0)
+
+
+@click.command()
+@verbosity
+@click.argument("brief_path", type=click.Path(dir_okay=False))
+@click.option("--budget", type=click.IntRange(50, 10_000), default=None,
+              help="Characters of fact sentences a section may use (default: the config's, else 600).")
+def lint(brief_path: str, budget: int | None) -> None:
+    """Print each style defect of a brief.json; exit 1 when any.
+
+    Near-duplicates, title-only sentences, 《》 around non-documents, repeated heading phrases,
+    headings over 32 characters, sections over budget, uncited interpretations, repeated thread links.
+    """
+    from dailybrief.render.briefjson import BriefFormatError, brief_from_json  # noqa: PLC0415
+    from dailybrief.write.style import lint as style_defects  # noqa: PLC0415
+
+    path = Path(brief_path)
+    try:
+        brief = brief_from_json(json.loads(path.read_text(encoding="utf-8")))
+    except OSError as exc:
+        fail(f"{path}: cannot read: {exc.strerror}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        fail(f"{path}: not JSON: {exc}")
+    except BriefFormatError as exc:
+        fail(f"{path}: {exc}")
+    defects = style_defects(brief, budget=budget or 600)
+    for defect in defects:
+        click.echo(defect.line())
+    click.echo(f"{len(defects)} style defect{'s' if len(defects) != 1 else ''} in {path}")
+    sys.exit(1 if defects else 0)

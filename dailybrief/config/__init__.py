@@ -52,6 +52,8 @@ class BriefSettings(_Strict):
     disclaimer: str = ""
     # The publisher's own judgement, closing the summary as 编者按：…; it cites nothing, so it is never a finding.
     editorial_line: str = ""
+    # The extractive writer's budget per section: characters of fact sentences (the lead included).
+    section_chars: Annotated[int, Field(ge=150, le=4000)] = 600
 
     @field_validator("date", mode="before")
     @classmethod

@@ -23,7 +23,8 @@ Data = dict[str, Any]
 
 ADDRESS = re.compile(r"^(?:sum\.\d{1,4}|head\.[A-Za-z0-9_-]{1,64}|sec\.[A-Za-z0-9_-]{1,64}\.\d{1,3}\.\d{1,4})$")
 _KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-THREAD_SENTENCE = re.compile(r"^(今日.{1,40}?动态的主线，是)(.+)(的协同推进。)$")
+# The summary's main-thread sentence, as the writer makes it now (“A—B”的贯通) and made it before (A—B的协同推进).
+THREAD_SENTENCE = re.compile(r"^(今日.{1,40}?动态的主线，是“?)(.+?)(”?的(?:贯通|协同推进)。)$")
 MAX_TEXT = 2000
 AUTHOR_MARK = "edited"
 

@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Protocol
 
@@ -20,39 +21,80 @@ from dailybrief.stories.select import cosine
 from dailybrief.text.spans import DOC_TITLE
 from dailybrief.text.tokens import numbers_with_units
 from dailybrief.verify.claims import claims
-from dailybrief.verify.evidence import evidence_map
-from dailybrief.verify.verifier import Verdict, verify_brief
+from dailybrief.verify.evidence import article_evidence, evidence_map
+from dailybrief.verify.verifier import Verdict, check_sentence, verify_brief
+from dailybrief.write import headings
 from dailybrief.write.extractive import (
     Candidate,
     candidates,
     choose_analysis,
     choose_facts,
-    event_phrase,
-    implication,
-    story_kind,
-    summary_clause,
+    restates,
     theme_label,
 )
+from dailybrief.write.headings import (
+    EVENT_MAX,
+    HEADING_MAX,
+    condense_title,
+    event_phrase,
+    is_document_title,
+    join_actors,
+)
 from dailybrief.write.layout import Draft, Pending, Refs, lay_out_section
+from dailybrief.write.summary import main_thread, write_summary
 
 MAX_BACKGROUND = 5
 EDITORIAL_MARK = "编者按："
-_WRAPPED_DOC = re.compile(r"^(?P<who>.+?)关于(?P<verb>印发|转发|发布)(?P<doc>《[^》]+》)的通知$")
 
 
-def _draft(story: RankedStory, config: Config, levels: Mapping[str, str], taken: set[str]) -> Draft | None:
+@dataclass
+class Written:
+    """What the brief's earlier sections have used: theme labels, heading implications and sentences."""
+
+    labels: set[str] = field(default_factory=set)
+    implications: set[str] = field(default_factory=set)
+    sentences: list[str] = field(default_factory=list)
+
+
+def _draft(story: RankedStory, config: Config, levels: Mapping[str, str], written: Written) -> Draft | None:
     """Write one story's section draft, or None when its articles hold no usable sentence."""
+    taken, implications, said = written.labels, written.implications, written.sentences
     words = tuple(config.theme.keywords)
-    sources = [a for a in story.articles if a.url not in story.reprints]
+    sources = [a for a in story.articles if a.url not in story.reprints and a.url not in story.superseded]
     pool = [c for a in sources for c in candidates(a)]
-    facts = choose_facts(pool, story.primary, words)
+    level = levels.get(story.primary.source, "media")
+    lead, _absorbed = lead_sentence(story.primary, level, None)
+    facts = choose_facts(pool, story.primary, words, budget=config.brief.section_chars, lead=lead, said=said)
     if not facts:
         return None
+    said.extend([lead, *(c.text for c in facts)] if lead else [c.text for c in facts])
     analysis = choose_analysis(pool, facts)
     label = theme_label(sources, config.theme, taken)
-    kind = story_kind(story.primary, levels.get(story.primary.source, "media"))
-    heading = f"{event_phrase(story.primary, sources[1:])}，{implication(kind, label)}"
-    return Draft(story, label, heading, facts, analysis)
+    event = with_place(event_phrase(story.primary, sources[1:]), story.primary.publisher, EVENT_MAX)
+    options = headings.implications(facts, analysis, event, implications, HEADING_MAX - 1 - len(event))
+    point = _supported_point(event, options, [c.article for c in (*facts, *analysis)])
+    if not point and label not in event:
+        point = label
+    implications.add(point)
+    return Draft(story, label, f"{event}，{point}" if point else event, facts, analysis)
+
+
+def _supported_point(event: str, options: Sequence[str], articles: Sequence[Article]) -> str:
+    """Return the first implication the section's own articles support in the heading, or ''."""
+    evidence = {a.url: article_evidence(a) for a in articles}
+    for option in options:
+        if not check_sentence(Sentence(f"{event}，{option}", tuple(evidence)), evidence):
+            return option
+    return ""
+
+
+def with_place(phrase: str, publisher: str, limit: int = 60) -> str:
+    """Name a local government's place where its own text says only 省政府办公厅 or 市数据局 (江苏省政府办公厅)."""
+    if not phrase.startswith(("省", "市", "区", "县")):
+        return phrase
+    match = re.match(rf"^(.+?){phrase[0]}", publisher)
+    named = f"{match.group(1)}{phrase}" if match else phrase
+    return named if len(named) <= limit else phrase
 
 
 def _sentence(cand: Candidate, refs: Refs, kind: str = "fact") -> Sentence:
@@ -64,8 +106,9 @@ def _sentence(cand: Candidate, refs: Refs, kind: str = "fact") -> Sentence:
 def lead_sentence(primary: Article, level: str, first: Candidate | None) -> tuple[str, Candidate | None]:
     """Return a sentence naming who published the primary and when, and the fact sentence it absorbed.
 
-    Government documents get `6月8日，X印发《Y》。`; media reports get 据X6月14日报道， before
-    their first sentence. The date is the primary's publication date, said only when the
+    Government documents get `6月8日，X印发《Y》。` (《》 only around a document's title; a
+    government news headline becomes the sentence itself); media reports get 据X6月14日报道，
+    before their first sentence. The date is the primary's publication date, said only when the
     article's own title or text writes it: a date a page keeps in a script or the URL (a 公众号
     post's `var ct`) is true, but a reader holding the page cannot see it there.
     """
@@ -76,18 +119,26 @@ def lead_sentence(primary: Article, level: str, first: Candidate | None) -> tupl
     when = f"{primary.published.month}月{primary.published.day}日" if written else ""
     on = f"{when}，" if when else ""
     first_text = first.text if first is not None and first.article.url == primary.url else ""
-    if level != "media" and is_policy_title(primary.title):
-        match = _WRAPPED_DOC.match(primary.title)
-        if match:
-            return f"{on}{match['who']}{match['verb']}{match['doc']}。", None
-        if "《" in primary.title and re.search(r"印发|发布|出台|公布", primary.title):
-            return f"{on}{primary.title.strip().replace(' ', '，')}。", None
-        return f"{on}{primary.publisher}发布《{primary.title}》。", None
-    if level != "media" and "《" not in primary.title and len(primary.title) <= 40:
-        return f"{on}{primary.title.strip().replace(' ', '，')}。", None
+    composed = _composed_lead(primary, level, on)
+    if composed and first_text and restates(composed.rstrip("。"), first_text):
+        return "", None  # the first sentence says it already (6月16日上午，国家发展改革委举行…新闻发布会，…)
+    if composed:
+        return composed, None
     if first_text and (not when or when not in first_text) and not first_text.startswith("据"):
         return f"据{primary.publisher}{when}报道，{first_text}", first
     return "", None
+
+
+def _composed_lead(primary: Article, level: str, on: str) -> str:
+    """Return the lead a government source's headline gives (X印发《Y》 / the headline itself), or ''."""
+    if level != "media" and is_policy_title(primary.title):
+        condensed = with_place(condense_title(primary.title), primary.publisher)
+        if "《" in condensed or not is_document_title(primary.title):
+            return f"{on}{condensed}。"
+        return f"{on}{primary.publisher}发布《{primary.title}》。"
+    if level != "media" and "《" not in primary.title and len(primary.title) <= 40:
+        return f"{on}{with_place(join_actors(primary.title), primary.publisher)}。"
+    return ""
 
 
 def _section(number: int, draft: Draft, refs: Refs, level: str) -> Section:
@@ -105,18 +156,16 @@ def _section(number: int, draft: Draft, refs: Refs, level: str) -> Section:
 
 
 def _summary(drafts: Sequence[Draft], sections: Sequence[Section], config: Config) -> tuple[Sentence, ...]:
-    """Write the 摘要: the main thread and one clause per section (the publisher's editorial line is added later)."""
-    name = config.theme.name
-    thread = "—".join(d.label for d in drafts)
-    out = [Sentence(f"今日{name}动态的主线，是{thread}的协同推进。", (), "analysis")]
-    clauses = []
-    cites: list[str] = []
-    for section in sections:
-        first = section.paragraphs[0][0]
-        clauses.append(summary_clause(first.text))
-        cites.extend(c for c in first.cites if c not in cites)
-        out.append(Sentence(summary_clause(first.text) + "。", first.cites, "fact", first.evidence))
-    return tuple(out)
+    """Write the 摘要: the main thread, one clause per section, the judgement the sections make."""
+    return write_summary(config.theme.name, _thread(drafts, sections, config), sections)
+
+
+def _thread(drafts: Sequence[Draft], sections: Sequence[Section], config: Config) -> tuple[str, ...]:
+    """Return the main thread: the sections' concepts, padded by theme terms two or more sections share."""
+    texts = ["".join(s.text for p in sec.paragraphs for s in p) for sec in sections]
+    shared = sorted((k for k in config.theme.keywords if k and sum(k in t for t in texts) >= 2),
+                    key=lambda k: -sum(k in t for t in texts))
+    return main_thread([d.label for d in drafts], shared)
 
 
 def editorial(config: Config) -> tuple[Sentence, ...]:
@@ -197,13 +246,13 @@ def compose_brief(stories: Sequence[RankedStory], config: Config, issue_date: dt
     """
     levels = {s.name: s.level for s in config.sources()}
     drafts: list[Draft] = []
-    taken: set[str] = set()
+    written = Written()
     for story in (s for s in stories if s.selected):
-        draft = _draft(story, config, levels, taken)
+        draft = _draft(story, config, levels, written)
         if draft is None:
             continue
         drafts.append(draft)
-        taken.add(draft.label)
+        written.labels.add(draft.label)
     refs = Refs()
 
     def extractive(number: int, draft: Draft) -> Section:
@@ -215,7 +264,7 @@ def compose_brief(stories: Sequence[RankedStory], config: Config, issue_date: dt
     else:
         sections = writer.sections(drafts, refs, extractive)
     summary = _summary(drafts, sections, config)
-    thread = tuple(d.label for d in drafts)
+    thread = _thread(drafts, sections, config)
     if writer is not None:
         summary, thread = writer.summary(sections, summary, refs, thread)
     summary = (*summary, *editorial(config))

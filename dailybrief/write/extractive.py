@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from dailybrief.config import ThemeSettings
 from dailybrief.models import Article
 from dailybrief.stories.select import Vector, cosine, idf_table, tfidf
+from dailybrief.text.spans import DOC_TITLE
 from dailybrief.text.tokens import normalise, strip_dateline, tokens
 from dailybrief.verify.claims import claims
 
@@ -33,12 +34,19 @@ _ANALYTIC = re.compile(
 )
 _QUESTION = re.compile(r"[？?]$|^问[：:]|^答[：:]")
 # The formulae of an official cover letter: true, but they say nothing an editor would quote.
-_FORMULA = re.compile(r"现(?:印发|转发)给你们|请认真|请结合实际|认真组织实施|贯彻执行|遵照执行|特此通知|抓好落实")
+_FORMULA = re.compile(r"现(?:印发|转发)给你们|现将.{0,12}印发给你们|请认真|请结合实际|认真组织实施|贯彻执行|遵照执行|"
+                      r"特此通知|抓好落实|制定本(?:方案|意见|办法|计划|规划|细则|措施)|特制定|(?:现将|现就)有关事项通知如下")
 _ENUMERATOR = re.compile(
     r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d))\s*"
 )
 
 MIN_CHARS, MAX_CHARS = 18, 220
+SAME_SENTENCE, SIMILAR_SENTENCE = 0.8, 0.5  # cosine: the same sentence again; alike, so it must add a fact
+NEAR_DUPLICATE = 0.8  # share of a sentence's character bigrams in another: it says that again
+TITLE_ONLY_REST = 6  # Han characters left beside the title, date and publisher: fewer says nothing else
+_NOT_WORD = re.compile(r"[\s，。、；：！？“”‘’（）《》,.;:!?()\"']")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -85,16 +93,6 @@ def candidates(article: Article) -> list[Candidate]:
     return out
 
 
-@dataclass(frozen=True)
-class WrittenSection:
-    """What the writer produced for one story (citations are article URLs until references exist)."""
-
-    heading: str
-    facts: tuple[Candidate, ...]
-    analysis: tuple[Candidate, ...]
-    label: str
-
-
 def _vectors(items: Sequence[Candidate], words: tuple[str, ...]) -> list[Vector]:
     """Return TF-IDF vectors of candidate sentences."""
     docs = [tokens(c.text, words) for c in items]
@@ -121,13 +119,40 @@ def topic_words(pool: Sequence[Candidate], primary: Article, words: tuple[str, .
     return found - (common - set(tokens(heads, words)))
 
 
-def choose_facts(pool: Sequence[Candidate], primary: Article, words: tuple[str, ...],
-                 max_sentences: int = 8, max_chars: int = 900) -> list[Candidate]:
-    """Pick fact-dense, central sentences, the primary's first; never the same facts twice.
+def _bigrams(text: str) -> set[str]:
+    """Return a text's character bigrams without white space and punctuation."""
+    flat = _NOT_WORD.sub("", text)
+    return {flat[i:i + 2] for i in range(len(flat) - 1)}
 
-    A sentence sharing no topic word with the story (the wheat harvest in a press
-    conference about computing power) is left out, and so are the formulae of official
-    cover letters (现印发给你们…).
+
+def restates(text: str, other: str, share: float = 0.6) -> bool:
+    """Say whether a sentence says again what another says (most of its character bigrams are the other's)."""
+    mine = _bigrams(text)
+    return bool(mine) and len(mine & _bigrams(other)) / len(mine) >= share
+
+
+def title_only(text: str, names: Sequence[str]) -> bool:
+    """Say whether a sentence only says a document was issued (X8日对外发布《Y》。): nothing is left without them."""
+    if "《" not in text:
+        return False
+    rest = DOC_TITLE.sub("", text)
+    for name in sorted(names, key=len, reverse=True):
+        rest = rest.replace(name, "")
+    for word in sorted(phrases_of_publishing(), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return len(_HAN.findall(_DIGITS.sub("", rest))) < TITLE_ONLY_REST
+
+
+def choose_facts(pool: Sequence[Candidate], primary: Article, words: tuple[str, ...], *, budget: int = 600,
+                 lead: str = "", said: Sequence[str] = (), max_sentences: int = 8) -> list[Candidate]:
+    """Pick the sentences that cover the story's distinct facts within `budget` characters, the primary's first.
+
+    Each step takes the sentence that adds the most facts not yet stated (and is central to the
+    story), until the budget (the lead sentence included) is spent. Left out: a sentence sharing
+    no topic word with the story; on a page mostly about something else (a press conference), a
+    sentence naming no theme term (the wheat harvest beside computing power); the formulae of
+    official cover letters (现印发给你们, 制定本方案); a title-only sentence; one restating the lead or
+    what the brief has `said` already (earlier sections), or a sentence already chosen.
     """
     if not pool:
         return []
@@ -139,37 +164,72 @@ def choose_facts(pool: Sequence[Candidate], primary: Article, words: tuple[str, 
             centroid[term] = centroid.get(term, 0.0) + weight
     norm = sum(v * v for v in centroid.values()) ** 0.5 or 1.0
     centroid = {t: v / norm for t, v in centroid.items()}
-    scored = []
+    names = tuple({c.article.publisher for c in pool} | {c.article.source for c in pool})
+    # A primary whose headline does not name the theme may be about several things (a press conference):
+    # only its paragraphs that name the theme count.
+    mixed = bool(words) and not _names_theme(primary.title, words)
+    off_topic = _off_theme_paragraphs(primary, words) if mixed else set()
+    usable = []
     for cand, vec in zip(pool, vectors, strict=True):
-        lead_sentence = cand.article.url == primary.url and cand.position < 2
-        if (not lead_sentence and not topic & set(vec)) or _FORMULA.search(cand.text) or _ANALYTIC.search(cand.text):
-            continue
-        found = claims(cand.text)
-        listing = 0.15 * min(cand.text.count("、"), 6) / 6
-        density = min(1.0, found.count / 4) + listing
-        theme = min(1.0, sum(1 for w in words if w and w in cand.text) / 2)
-        lead = 0.3 if cand.article.url == primary.url and cand.position < 3 else 0.0
-        primary_bonus = 0.25 if cand.article.url == primary.url else 0.0
-        total = density + cosine(vec, centroid) + 0.3 * theme + lead + primary_bonus
-        scored.append((total, cand, vec))
-    scored.sort(key=lambda item: -item[0])
-    chosen: list[tuple[Candidate, Vector]] = []
-    covered: set[object] = set()
-    used = 0
-    for _score, cand, vec in scored:
-        if len(chosen) >= max_sentences or used + len(cand.text) > max_chars:
+        opening = cand.article.url == primary.url and cand.position < 2
+        if (not opening and not topic & set(vec)) or _FORMULA.search(cand.text) or _ANALYTIC.search(cand.text) \
+                or (cand.article.url == primary.url and not opening and _paragraph_of(cand) in off_topic) \
+                or title_only(cand.text, names) or (lead and (restates(cand.text, lead) or restates(lead, cand.text)))\
+                or any(restates(cand.text, s) or restates(s, cand.text, NEAR_DUPLICATE) for s in said):
             continue
         found = claims(cand.text)
         facts = set(found.numbers) | set(found.titles) | {str(d) for d in found.dates}
-        closest = max((cosine(vec, other) for _c, other in chosen), default=0.0)
-        adds = bool(facts - covered)
-        if closest > 0.8 or (closest > 0.5 and not adds) or (facts and not adds and len(facts) > 1):
+        theme = min(1.0, sum(1 for w in words if w and w in cand.text) / 2)
+        bonus = (0.3 if cand.article.url == primary.url and cand.position < 3 else 0.0) \
+            + (0.25 if cand.article.url == primary.url else 0.0)
+        usable.append((cand, vec, facts, cosine(vec, centroid) + 0.3 * theme + bonus
+                       + 0.15 * min(cand.text.count("、"), 6) / 6))
+    chosen: list[tuple[Candidate, Vector]] = []
+    covered: set[str] = set()
+    left = budget - len(lead)
+    while usable and len(chosen) < max_sentences:
+        def gain(item: tuple[Candidate, Vector, set[str], float], stated: set[str] = covered) -> float:
+            """Return what a sentence adds: its new facts, then its centrality."""
+            return min(1.0, len(item[2] - stated) / 4) + item[3]
+        fitting = [u for u in usable if len(u[0].text) <= left
+                   and max((cosine(u[1], v) for _c, v in chosen), default=0.0) <= SAME_SENTENCE
+                   and not (u[2] and not u[2] - covered and len(u[2]) > 1)
+                   and not any(restates(u[0].text, c.text, NEAR_DUPLICATE) or restates(c.text, u[0].text,
+                                                                                      NEAR_DUPLICATE)
+                               for c, _v in chosen)]
+        if not fitting:
+            break
+        best = max(fitting, key=gain)
+        if chosen and not best[2] - covered and max(cosine(best[1], v) for _c, v in chosen) > SIMILAR_SENTENCE:
+            usable.remove(best)
             continue
-        chosen.append((cand, vec))
-        covered |= facts
-        used += len(cand.text)
+        usable.remove(best)
+        chosen.append((best[0], best[1]))
+        covered |= best[2]
+        left -= len(best[0].text)
     order = {a.url: i for i, a in enumerate(dict.fromkeys(c.article for c in pool))}
     return sorted((c for c, _v in chosen), key=lambda c: (order[c.article.url], c.position))
+
+
+def _paragraph_of(cand: Candidate) -> int:
+    """Return the index of the paragraph a candidate sentence stands in."""
+    at = 0
+    for index, paragraph in enumerate(cand.article.paragraphs):
+        at += len(paragraph) + 1
+        if cand.start < at:
+            return index
+    return len(cand.article.paragraphs) - 1
+
+
+def _off_theme_paragraphs(article: Article, words: tuple[str, ...]) -> set[int]:
+    """Return the paragraphs of an article that name no theme term, when some others do."""
+    naming = [_names_theme(p, words) for p in article.paragraphs]
+    return {i for i, named in enumerate(naming) if not named} if any(naming) else set()
+
+
+def _names_theme(text: str, words: tuple[str, ...]) -> bool:
+    """Say whether a sentence names one of the theme's terms."""
+    return any(w and w in text for w in words)
 
 
 def choose_analysis(pool: Sequence[Candidate], used: Sequence[Candidate], max_sentences: int = 2) -> list[Candidate]:
@@ -184,50 +244,6 @@ def choose_analysis(pool: Sequence[Candidate], used: Sequence[Candidate], max_se
         if all(cand.text != p.text for p in picked):
             picked.append(cand)
     return picked
-
-
-_WRAPPER = re.compile(r"^(?P<who>.*?)关于(?P<verb>印发|转发|发布)(?P<what>《[^》]+》)的通知$")
-_ABOUT = re.compile(r"^(?P<who>.*?)关于(?P<what>.+?)的(?:通知|公告|通告|意见|决定|批复|函)$")
-HEADING_EVENT_MAX = 24
-# 《关于推进X的实施方案（2026—2028年）》 → 推进X实施方案: a document named without its brackets and years.
-_BARE_DOC = re.compile(
-    r"《(?:关于)?([^》]+?)(?:的)?(实施方案|方案|意见|办法|通知|规划|计划|指南|要点)(?:[（(][^）)]*[）)])?》"
-)
-IMPLICATIONS = {
-    "national_policy": "{kw}顶层设计加码",
-    "local_policy": "{kw}地方落地提速",
-    "data": "{kw}态势值得关注",
-    "event": "{kw}工作持续推进",
-}
-
-
-def condense_title(title: str) -> str:
-    """Turn a document title into an event phrase: X关于印发《Y》的通知 → X印发《Y》."""
-    title = normalise(title).replace(" ", "，")
-    match = _WRAPPER.match(title)
-    if match:
-        return f"{match['who']}{match['verb']}{match['what']}"
-    match = _ABOUT.match(title)
-    if match:
-        return f"{match['who']}{match['what']}"
-    return title
-
-
-def event_phrase(primary: Article, others: Sequence[Article]) -> str:
-    """Return the heading's event part (≤ 24 characters, 32 for a document named without brackets)."""
-    first = condense_title(primary.title)
-    bare = _BARE_DOC.sub(r"\1\2", first)
-    for option in (first, bare):
-        if len(option) <= HEADING_EVENT_MAX + (8 if option is bare else 0):
-            return option
-    for option in (condense_title(a.title) for a in others):
-        if len(option) <= HEADING_EVENT_MAX:
-            return option
-    for cut in ("，", "：", ":"):
-        head = first.split(cut)[0]
-        if 8 <= len(head) <= HEADING_EVENT_MAX:
-            return head
-    return clip_phrase(first, HEADING_EVENT_MAX)
 
 
 def clip_phrase(text: str, limit: int) -> str:
@@ -255,28 +271,8 @@ def theme_label(articles: Sequence[Article], theme: ThemeSettings, taken: set[st
     return ranked[0] if ranked else theme.name
 
 
-def implication(kind: str, label: str) -> str:
-    """Return the heading's implication part from the theme vocabulary (no facts)."""
-    return IMPLICATIONS.get(kind, IMPLICATIONS["event"]).format(kw=label)
+def phrases_of_publishing() -> tuple[str, ...]:
+    """Return the words that only say a document was issued (phrases.toml)."""
+    from dailybrief.write.headings import phrases  # noqa: PLC0415 - headings builds on this module
 
-
-def story_kind(primary: Article, level: str) -> str:
-    """Classify a story for headings and interpretations: policy (national/local), data or event."""
-    from dailybrief.stories.importance import is_policy_title  # noqa: PLC0415 - one vocabulary for rank and writer
-
-    if is_policy_title(primary.title) and level != "media":
-        return "national_policy" if level == "national" else "local_policy"
-    if re.search(r"报告|数据显示|统计|规模|增长|亿元|%|％", primary.title):
-        return "data"
-    return "event"
-
-
-def summary_clause(sentence: str, limit: int = 90) -> str:
-    """Shorten a fact sentence to a clause for the summary, cutting at a clause boundary."""
-    text = sentence.rstrip("。！!？?")
-    if len(text) <= limit:
-        return text
-    cut = max(text.rfind("，", 0, limit), text.rfind("；", 0, limit))
-    clause = text[:cut] if cut >= 20 else ""
-    balanced = all(clause.count(a) == clause.count(b) for a, b in ("“”", "《》", "（）", "()"))
-    return clause if clause and balanced else text
+    return phrases().publishing_words

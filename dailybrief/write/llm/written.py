@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from dailybrief.models import SentenceKind
 from dailybrief.verify.claims import claims, fold
-from dailybrief.write.extractive import summary_clause
 from dailybrief.write.layout import Draft
 from dailybrief.write.llm.prompts import Item
+from dailybrief.write.summary import summary_clause
 
 FLOOR_OVERLAP = 0.5
 
