@@ -156,8 +156,9 @@ def verify(brief_path: str, db_path: str | None) -> None:
 @verbosity
 @click.argument("brief_path", type=click.Path(dir_okay=False))
 @click.option("--budget", type=click.IntRange(50, 10_000), default=None,
-              help="Characters of fact sentences a section may use (default: the config's, else 600).")
-def lint(brief_path: str, budget: int | None) -> None:
+              help="Characters of fact sentences a section may use (default: --config's section_chars, else 600).")
+@click.option("--config", "config_path", default=None, help="The brief's TOML config, for its [brief] section_chars.")
+def lint(brief_path: str, budget: int | None, config_path: str | None) -> None:
     """Print each style defect of a brief.json; exit 1 when any.
 
     Near-duplicates, title-only sentences, 《》 around non-documents, repeated heading phrases,
@@ -175,6 +176,8 @@ def lint(brief_path: str, budget: int | None) -> None:
         fail(f"{path}: not JSON: {exc}")
     except BriefFormatError as exc:
         fail(f"{path}: {exc}")
+    if budget is None and config_path:
+        budget = open_config(config_path).brief.section_chars
     defects = style_defects(brief, budget=budget or 600)
     for defect in defects:
         click.echo(defect.line())

@@ -24,8 +24,10 @@ from dailybrief.verify.support import ClaimVerdict, judge
 logger = logging.getLogger(__name__)
 
 CLAIM_LABELS = {"quantity": "数字", "date": "日期", "title": "文件名", "quote": "引语", "actor": "主体"}
-HEADING_MAX = 40
+HEADING_MAX = 32
+HEADING_MIN_HAN = 6  # a rebuilt heading says something (11月24日 alone does not)
 _CLAUSE_CUT = re.compile(r"[，；。！？,;]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,9 @@ def rebuilt_heading(section: Section, evidence: Mapping[str, Evidence]) -> str |
     cites = section_cites(section)
     for sentence in (s for p in section.paragraphs for s in p if s.kind == "fact"):
         clause = _CLAUSE_CUT.split(sentence.text, maxsplit=1)[0].strip()
-        if 6 <= len(clause) <= HEADING_MAX and check_claims(Sentence(clause, cites), evidence) \
-                and not check_sentence(Sentence(clause, cites), evidence):
+        candidate = Sentence(clause, cites)
+        if len(_HAN.findall(clause)) >= HEADING_MIN_HAN and len(clause) <= HEADING_MAX \
+                and check_claims(candidate, evidence) and not check_sentence(candidate, evidence):
             return clause
     return None
 

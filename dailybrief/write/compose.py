@@ -36,7 +36,7 @@ from dailybrief.write.headings import (
     EVENT_MAX,
     HEADING_MAX,
     condense_title,
-    event_phrase,
+    event_phrases,
     is_document_title,
     join_actors,
 )
@@ -64,36 +64,47 @@ def _draft(story: RankedStory, config: Config, levels: Mapping[str, str], writte
     pool = [c for a in sources for c in candidates(a)]
     level = levels.get(story.primary.source, "media")
     lead, _absorbed = lead_sentence(story.primary, level, None)
-    facts = choose_facts(pool, story.primary, words, budget=config.brief.section_chars, lead=lead, said=said)
+    # A media report's first sentence gets 据X6月14日报道， in front: the budget holds it.
+    attribution = 0 if lead or story.primary.published is None else len(f"据{story.primary.publisher}12月31日报道，")
+    facts = choose_facts(pool, story.primary, words, budget=config.brief.section_chars - attribution, lead=lead,
+                         said=said)
     if not facts:
         return None
     said.extend([lead, *(c.text for c in facts)] if lead else [c.text for c in facts])
     analysis = choose_analysis(pool, facts)
     label = theme_label(sources, config.theme, taken)
-    event = with_place(event_phrase(story.primary, sources[1:]), story.primary.publisher, EVENT_MAX)
-    options = headings.implications(facts, analysis, event, implications, HEADING_MAX - 1 - len(event))
-    point = _supported_point(event, options, [c.article for c in (*facts, *analysis)])
-    if not point and label not in event:
-        point = label
+    # Reprints' headlines say the event too (a preliminary report's 拟… is no longer true).
+    retitled = [a for a in story.articles[1:] if a.url not in story.superseded]
+    events = [with_place(e, story.primary.publisher, EVENT_MAX) for e in event_phrases(story.primary, retitled)]
+    events.sort(key=lambda e: e.startswith(("我省", "我市", "我区", "我县")))  # a 我市 no place could replace
+    articles = [c.article for c in (*facts, *analysis)]
+    events = [e for e in events if _supported(e, articles)] or events  # 两部门 is a count the source may not state
+    event, point = events[0], ""
+    # The fullest event that leaves room for an implication the section's sources support.
+    for option in events:
+        options = headings.implications(facts, analysis, option, implications, HEADING_MAX - 1 - len(option))
+        point = next((o for o in options if _supported(f"{option}，{o}", articles)), "")
+        if point:
+            event = option
+            break
     implications.add(point)
     return Draft(story, label, f"{event}，{point}" if point else event, facts, analysis)
 
 
-def _supported_point(event: str, options: Sequence[str], articles: Sequence[Article]) -> str:
-    """Return the first implication the section's own articles support in the heading, or ''."""
+def _supported(text: str, articles: Sequence[Article]) -> bool:
+    """Say whether the section's own articles support every claim of a heading text."""
     evidence = {a.url: article_evidence(a) for a in articles}
-    for option in options:
-        if not check_sentence(Sentence(f"{event}，{option}", tuple(evidence)), evidence):
-            return option
-    return ""
+    return not check_sentence(Sentence(text, tuple(evidence)), evidence)
 
 
 def with_place(phrase: str, publisher: str, limit: int = 60) -> str:
-    """Name a local government's place where its own text says only 省政府办公厅 or 市数据局 (江苏省政府办公厅)."""
-    if not phrase.startswith(("省", "市", "区", "县")):
+    """Name a local government's place where its text says only 省政府办公厅, 市数据局 or 我市 (江苏省政府办公厅)."""
+    own = phrase.startswith(("我省", "我市", "我区", "我县"))  # 我市今年… on 绥化市人民政府's site: 绥化市今年…
+    if not phrase.startswith(("省", "市", "区", "县")) and not own:
         return phrase
-    match = re.match(rf"^(.+?){phrase[0]}", publisher)
-    named = f"{match.group(1)}{phrase}" if match else phrase
+    kind = phrase[1] if own else phrase[0]
+    match = re.match(rf"^(.+?){kind}", publisher)
+    named = f"{match.group(1)}{phrase[1:] if own else phrase}" if match else phrase
     return named if len(named) <= limit else phrase
 
 

@@ -126,7 +126,12 @@ def _bigrams(text: str) -> set[str]:
 
 
 def restates(text: str, other: str, share: float = 0.6) -> bool:
-    """Say whether a sentence says again what another says (most of its character bigrams are the other's)."""
+    """Say whether a sentence says again what another says (most of its character bigrams are the other's).
+
+    A sentence with a figure the other lacks says something new (四川最高补贴300万元 beside 浙江的500万元).
+    """
+    if not set(_DIGITS.findall(text)) <= set(_DIGITS.findall(other)):
+        return False
     mine = _bigrams(text)
     return bool(mine) and len(mine & _bigrams(other)) / len(mine) >= share
 

@@ -26,10 +26,19 @@ from dailybrief.write.extractive import Candidate
 EVENT_MAX = 20
 HEADING_MAX = 32
 IMPLICATION_MIN = 5
+SPEAKER_MAX = 6  # characters of a headline's "X：" that name who says it
+EVENT_MIN_HAN = 8  # Chinese characters an event needs to say who did what (首期规模60亿元 does not)
+_TITLE_PARTS = re.compile(r"[，,；;！!？?]")  # a headline's parts (X：Y stays whole: X said Y)
+_YEAR = re.compile(r"(?:19|20)\d{2}年(?:度)?")
+_TIME = re.compile(r"^(?P<who>[^，]{2,8}?)(?:今年|近日|日前|目前|当前)")  # 我市今年… → 我市…
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_FIGURE_WORD = re.compile(r"(\d+(?:\.\d+)?(?:年度|年|月|日|个|万|亿|%)*)")  # one word: 2027年, 120个
+SHARED_PHRASE = 4  # Chinese characters a heading's implication may share with its event or another implication
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 _WRAPPER = re.compile(r"^(?P<who>.*?)关于(?P<verb>印发|转发|发布)(?P<what>《[^》]+》|.+?)的通知$")
 _ABOUT = re.compile(r"^(?P<who>.*?)关于(?P<what>.+?)的(?:通知|公告|通告|意见|决定|批复|函)$")
 _YEARS = re.compile(r"[（(][^）)]*\d{4}[^）)]*[）)]")
-_CLAUSE = re.compile(r"[，,；;。！？：:]")
+_CLAUSE = re.compile(r"[，；;。！？：:]|,(?!\d{3})")  # 1,960 is one figure, not two clauses
 _HAS_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万]+(?:个|项|条|家|类|方面|大|批|项重点)")
 _PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("‘", "’"))
 
@@ -41,6 +50,9 @@ class Phrases:
     document_suffixes: tuple[str, ...]
     publishing_words: tuple[str, ...]
     implication_markers: tuple[str, ...]
+    implication_verbs: tuple[str, ...]
+    event_verbs: tuple[str, ...]
+    former_names: tuple[str, ...]
     figure_verbs: tuple[str, ...]
     actor_suffixes: tuple[str, ...]
     judgement_openers: tuple[str, ...]
@@ -71,7 +83,8 @@ def plain(text: str) -> str:
 
 def short_name(actor: str) -> str:
     """Return an actor's shortest common name (工业和信息化部 → 工信部), from the verifier's alias table."""
-    names = [n for n in lexicon().names_of(actor) if not n.endswith(("办公厅", "办公室"))]
+    names = [n for n in lexicon().names_of(actor)
+             if not n.endswith(("办公厅", "办公室")) and n not in phrases().former_names]
     return min(names, key=len) if names else actor
 
 
@@ -127,6 +140,7 @@ def cut_at_word(text: str, limit: int) -> str:
     while out and not balanced(out):
         out = out[:-1]
     out = out.rstrip("，、：:（(《“的和与及")
+    out = re.sub(r"(?:19|20)?\d+(?:\.\d+)?$", "", out)  # 启动2026 lost its 年: no figure at all
     for verb in _DANGLING:
         out = out.removesuffix(verb)
     return out
@@ -148,34 +162,94 @@ def _words(text: str) -> list[str]:
     return out
 
 
-def _fewer_actors(phrase: str) -> str:
-    """Name the issuers short, several of them as the first 等: 工业和信息化部、国家标准委印发 → 工信部等印发."""
+def _fewer_actors(phrase: str, *, count: bool = True) -> str:
+    """Name the issuers short, several of them as the first 等: 工业和信息化部、国家标准委印发 → 工信部等印发.
+
+    An issuer already written as 甲等六部门 keeps its count (工信部等六部门); without `count`, 甲等.
+    """
     match = _ISSUERS.match(phrase)
     if not match:
         return phrase
     actors = match["who"].split("、")
-    who = short_name(actors[0]) + ("等" if len(actors) > 1 else "")
+    first, many, rest = actors[0].partition("等")
+    counted = _COUNTS[len(actors)] + "部门" if count and 1 < len(actors) < len(_COUNTS) else ""
+    who = short_name(first) + (many + (rest if count else "") if many else f"等{counted}" if len(actors) > 1 else "")
     return f"{who}{match['verb']}{match['rest']}"
 
 
-def event_phrase(primary: Article, others: Sequence[Article], limit: int = EVENT_MAX) -> str:
-    """Return the heading's event part: who did what, in at most `limit` characters, never cut inside a word."""
+def event_phrases(primary: Article, others: Sequence[Article], limit: int = EVENT_MAX) -> list[str]:
+    """Return the ways to say the heading's event (who did what) in at most `limit` characters, fullest first.
+
+    From the primary's title (its document named bare, its issuers short, its place for 省政府,
+    a two-part headline's part that says the event), then the other articles' titles; never cut
+    inside a word. Never empty.
+    """
     first = condense_title(primary.title)
-    bare = _bare(first)
-    short = _fewer_actors(bare)
-    options = [first, bare, _by_place(bare), _LEADING_YEAR.sub("", first), short, _shortest_core(bare),
-               _shortest_core(_by_place(bare)), _shortest_core(short)]
-    options += [_bare(condense_title(a.title)) for a in others]
-    options += [_shortest_core(_bare(condense_title(a.title))) for a in others]
-    options += [part for part in re.split(r"[，：:,]", bare) if len(part) >= 8]
-    for option in options:
-        if IMPLICATION_MIN <= len(option) <= limit and balanced(option) and not option.endswith(_DANGLING):
-            return option
-    return cut_at_word(_shortest_core(short), limit)
+    options = [first, _LEADING_YEAR.sub("", first)]
+    whole: set[str] = set()  # a headline's own part may end in its verb (示范县名单公布); a cut one may not
+    for title in [first, *(condense_title(a.title) for a in others)]:
+        parts = [_bare(title), *_TITLE_PARTS.split(_bare(title))]
+        whole |= {t for p in parts for t in (p, _YEAR.sub("", p), _TIME.sub(r"\g<who>", p))}
+        options += _variants(_bare(title))
+    fitting = [o for o in dict.fromkeys(options)
+               if len(_HAN.findall(o)) >= EVENT_MIN_HAN and len(o) <= limit and balanced(o)
+               and (o in whole or not o.endswith(_DANGLING))]
+    core = _shortest_core(_bare(first))
+    return fitting or list(dict.fromkeys(cut_object(_fewer_actors(core, count=c), limit) for c in (True, False)))
 
 
+def cut_object(text: str, limit: int) -> str:
+    """Shorten an event to `limit` characters by dropping the words inside its object, keeping its head noun.
+
+    A Chinese noun phrase ends in its head (…提升示范县名单): 农业农村部等两部门公布首批国家现代种业
+    提升示范县名单 → 农业农村部等两部门公布首批示范县名单. Without a verb to find the object by, the
+    phrase is cut at a word boundary instead.
+    """
+    verbs = [m.end() for v in (*phrases().event_verbs, "下达", "公布") for m in [re.search(v, text)] if m]
+    if len(text) <= limit or not verbs:
+        return cut_at_word(text, limit)
+    at = min(verbs)
+    words = [w for w in _FIGURE_WORD.split(text[at:]) if w]
+    words = [piece for w in words for piece in ([w] if _FIGURE_WORD.fullmatch(w) else _words(w))]
+    cut = next((i + 1 for i in range(len(words)) if len("".join(words[:i + 1])) >= 2), len(words))
+    head, middle = words[:cut], words[cut:]  # the object's first word: 加快, never 加
+    while middle and len(text[:at]) + len("".join(head + middle)) > limit and len(middle) > 2:
+        middle.pop(0)
+    out = text[:at] + "".join(head + middle)
+    return out if len(out) <= limit and balanced(out) else cut_at_word(text, limit)
+
+
+def _variants(bare: str) -> list[str]:
+    """Return a bare title's shorter forms: per part (a headline in two parts), fewer actors, place, core."""
+    out: list[str] = []
+    # A two-part headline (X印发Y细则 单台最高补贴300万元) says its event in one part.
+    parts = [bare, *(p for p in _TITLE_PARTS.split(bare) if p)]
+    parts += [p.split("：", 1)[1] for p in parts if 0 < p.find("：") <= SPEAKER_MAX]  # 中汽协：10月销量… → 10月销量…
+    for part in dict.fromkeys(parts):
+        for text in dict.fromkeys([part, _without_locative(part)]):
+            short, shortest = _fewer_actors(text), _fewer_actors(text, count=False)
+            out += [text, _by_place(text), short, _by_place(short), shortest, _shortest_core(text),
+                    _shortest_core(_by_place(text)), _shortest_core(short), _shortest_core(_by_place(short)),
+                    _shortest_core(shortest)]
+    out += [_YEAR.sub("", o) for o in out] + [_TIME.sub(r"\g<who>", o) for o in out]
+    return out
+
+
+def _without_locative(phrase: str) -> str:
+    """Drop where an actor acts (中储粮在黑龙江、吉林、内蒙古启动… → 中储粮启动…)."""
+    verbs = "|".join(phrases().event_verbs)
+    return re.sub(rf"在[\u4e00-\u9fff、]{{2,16}}?(?={verbs})", "", phrase, count=1)
+
+
+def event_phrase(primary: Article, others: Sequence[Article], limit: int = EVENT_MAX) -> str:
+    """Return the fullest way to say the heading's event in at most `limit` characters."""
+    return event_phrases(primary, others, limit)[0]
+
+
+_COUNTS = "零一两三四五六七八九十"
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}年(?:度)?")
-_ISSUERS = re.compile(r"^(?P<who>[^，：]+?、[^，：]+?)(?P<verb>印发|发布|出台|公布|转发|联合印发)(?P<rest>.+)$")
+_ISSUERS = re.compile(r"^(?P<who>[^，：《]+?)(?P<verb>(?:联合|提前|正式)?(?:印发|发布|出台|公布|转发|下达|启动|设立))"
+                      r"(?P<rest>.+)$")
 # An event that ends in a verb has lost its object in cutting (…委员会印发): never a heading.
 _DANGLING = ("印发", "发布", "出台", "公布", "转发", "推动", "推进", "关注", "部署", "支持")
 _SPACE = re.compile(r"\s+")
@@ -184,12 +258,16 @@ _ISSUED = re.compile(r"^(?P<who>.+?)(?P<verb>印发|发布|出台|公布|转发)
                      r"(?P<place>[\u4e00-\u9fff]{2,3}?)(?:省|市|自治区)(?P<rest>.+)$")
 
 
+_PLACE_ISSUED = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,3}?)(?:省|市|自治区)(?P<rest>(?:印发|发布|出台|公布).+)$")
+
+
 def _by_place(phrase: str) -> str:
-    """Name an issuing government by the place its document names (省政府办公厅印发江苏省X方案 → 江苏印发X方案)."""
+    """Name an issuing government by its place (省政府办公厅印发江苏省X方案 → 江苏印发X方案; 四川省印发 → 四川印发)."""
     match = _ISSUED.match(phrase)
     if match and (match["who"].startswith(("省", "市")) or match["who"].startswith(match["place"])):
         return f"{match['place']}{match['verb']}{match['rest']}"
-    return phrase
+    match = _PLACE_ISSUED.match(phrase)
+    return f"{match['place']}{match['rest']}" if match else phrase
 
 
 def _clauses(text: str) -> list[str]:
@@ -206,34 +284,41 @@ def _point_of(sentence: str) -> str:
     """Return what an analytic sentence says after its marker (这意味着/有助于/推动 …), or ''."""
     for marker in phrases().implication_markers:
         at = sentence.find(marker)
+        # A one-character marker only where a clause begins (为X提供…, not 业内人士认为).
+        while len(marker) == 1 and at > 0 and sentence[at - 1] not in "，,；; ":
+            at = sentence.find(marker, at + 1)
         if at >= 0:
             rest = sentence[at + len(marker):].lstrip("，, ")
             parts = _clauses(rest)
             clause = parts[0] if parts else ""
-            return ("推动" + clause) if marker == "推动" else clause
+            return (marker + clause) if marker in phrases().implication_verbs and clause else clause
     return ""
 
 
-def _figure_clause(sentence: str) -> str:
-    """Return the clause stating a headline figure, with the word before its verb (渗透率达到70%以上), or ''."""
+def _figure_clauses(sentence: str) -> list[str]:
+    """Return the clauses stating a headline figure, each from its whole subject down to the word before its verb.
+
+    (13个粮食主产省份安排资金占比74.3% … 省份安排资金占比74.3%): longest first, so a heading
+    takes the fullest that fits; empty when the sentence states no figure with a verb.
+    """
+    out: list[str] = []
     for clause in _clauses(without_lists(sentence)):
-        if not _HAS_FIGURE.search(clause):
-            continue
         verbs = [clause.find(v) for v in phrases().figure_verbs if v in clause]
-        if not verbs:
+        if not _HAS_FIGURE.search(clause) or not verbs:
             continue
         at = min(verbs)
-        # The figure's subject: back from the verb to the nearest word of two or more characters
-        # (数据中心用电量或将超过… → 用电量或将超过…), so the clause says what the figure is of.
-        start = at
-        for word in reversed([w for w in _words(clause[:at]) if w.strip()]):
+        # The figure's subject: back from the verb word by word; the shortest keeps a word of two or
+        # more characters (数据中心用电量或将超过… → 用电量或将超过…), so it says what the figure is of.
+        starts, start = [], at
+        for word in reversed(_words(clause[:at])):
             start -= len(word)
             if len(word) >= 2 and not _HAS_FIGURE.search(word):
-                break
+                starts.append(start)
         # A target keeps its year (到2028年规模突破…): without it a plan would read as a result.
         target = _TARGET_YEAR.search(sentence[: sentence.find(clause)] if clause in sentence else "")
-        return (target.group(0) if target and target.group(0) not in clause else "") + clause[max(0, start):]
-    return ""
+        prefix = target.group(0) if target and target.group(0) not in clause else ""
+        out += [prefix + clause[s:].strip() for s in reversed(starts or [at])]
+    return out
 
 
 def implications(facts: Sequence[Candidate], analysis: Sequence[Candidate], event: str, taken: Iterable[str],
@@ -244,16 +329,31 @@ def implications(facts: Sequence[Candidate], analysis: Sequence[Candidate], even
     another heading of the brief used, never one the event already says.
     """
     used = set(taken)
+    issued = any(v in event for v in _DANGLING[:5])
     options = [_point_of(c.text) for c in analysis]
-    options += [_figure_clause(c.text) for c in facts]
+    for fact in facts:
+        for clause in _figure_clauses(fact.text):
+            options.append(clause)
+            # Under "X印发《方案》" a figure of the plan reads as its target: the year may go to fit.
+            if issued and _TARGET_YEAR.match(clause):
+                options.append(_TARGET_YEAR.sub("", clause, count=1))
     options += [c for f in facts for c in _clauses(f.text) if any(m in c for m in ("首个", "首批", "首次", "全国首"))]
     out: list[str] = []
     for raw in options:
         option = raw.strip("，。 ")
         subject = _words(option)[0] if option else ""
-        if len(subject) >= 2 and subject in event and len(option) - len(subject) >= IMPLICATION_MIN:
-            option = option[len(subject):]  # the event names it already: 广东分赛设置17个赛道 → 设置17个赛道
-        if IMPLICATION_MIN <= len(option) <= limit and balanced(option) and option not in used \
-                and option not in event and option not in out:
+        rest = option[len(subject):]
+        if len(subject) >= 2 and subject in event and len(rest) >= IMPLICATION_MIN \
+                and rest.startswith(phrases().figure_verbs):
+            option = rest  # the event names it already: 广东分赛设置17个赛道 → 设置17个赛道
+        if IMPLICATION_MIN <= len(option) <= limit and balanced(option) and option not in out \
+                and not shared_phrase(option, event) and not any(shared_phrase(option, u) for u in used):
             out.append(option)
     return out
+
+
+def shared_phrase(a: str, b: str, size: int = SHARED_PHRASE) -> str:
+    """Return a phrase of `size` Chinese characters two texts share (figures aside), or ''."""
+    grams = {a[i:i + size] for i in range(len(a) - size + 1)}
+    return next((b[i:i + size] for i in range(len(b) - size + 1)
+                 if b[i:i + size] in grams and _HAN_ONLY.fullmatch(b[i:i + size])), "")

@@ -8,19 +8,16 @@ an interpretation that cites nothing; a link repeated in the main thread.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from dailybrief.models import Brief, Sentence
 from dailybrief.text.spans import DOC_TITLE
 from dailybrief.write.extractive import restates, title_only
-from dailybrief.write.headings import HEADING_MAX, is_document_title
+from dailybrief.write.headings import HEADING_MAX, is_document_title, shared_phrase
 
 DUPLICATE = 0.8  # share of a sentence's character bigrams another sentence holds: a near-duplicate
-SHARED_PHRASE = 4  # characters two headings' implications may not share
 PUBLICATIONS = ("报", "刊", "杂志", "周刊", "新闻", "网")
-_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")  # 《经济日报》 names a paper, which may stand in 《》
 
 
 @dataclass(frozen=True)
@@ -52,13 +49,6 @@ def _not_documents(text: str) -> list[str]:
 def _implication(heading: str) -> str:
     """Return a heading's implication part (after its last ，), or ''."""
     return heading.rsplit("，", 1)[1] if "，" in heading else ""
-
-
-def _shares_phrase(a: str, b: str, size: int = SHARED_PHRASE) -> str:
-    """Return a phrase of `size` Chinese characters two texts share (figures aside), or ''."""
-    grams = {a[i:i + size] for i in range(len(a) - size + 1)}
-    return next((b[i:i + size] for i in range(len(b) - size + 1)
-                 if b[i:i + size] in grams and _HAN_ONLY.fullmatch(b[i:i + size])), "")
 
 
 def _duplicates(items: Sequence[tuple[str, Sentence]]) -> Iterator[Defect]:
@@ -94,7 +84,7 @@ def lint(brief: Brief, *, budget: int = 600) -> list[Defect]:
         out += [Defect(where, "《》 around a non-document", f"《{t}》") for t in _not_documents(section.heading)]
         point = _implication(section.heading)
         for other_point, number in seen.items():
-            shared = _shares_phrase(point, other_point)
+            shared = shared_phrase(point, other_point)
             if shared:
                 out.append(Defect(where, f"heading phrase “{shared}” also in section {number}", section.heading))
                 break
