@@ -388,7 +388,11 @@ def test_a_failing_heading_is_rebuilt_from_supported_facts_or_the_section_droppe
 def test_template_judgements_are_gone_and_the_editorial_line_is_marked():
     plain, _evidence, _config = _story_day_brief()
     texts = [s.text for s in plain.summary] + [s.text for sec in plain.sections for p in sec.paragraphs for s in p]
-    assert not [t for t in texts if t.startswith("总体看") or "值得持续跟踪" in t or "落地路径更加具体" in t]
+    assert not [t for t in texts if "值得持续跟踪" in t or "落地路径更加具体" in t]
+    closing = [s for s in plain.summary if s.text.startswith("总体看")]
+    assert all(s.cites for s in closing)  # a closing judgement is the sections' own cited sentence, never a template
+    analytic = {s.text for sec in plain.sections for p in sec.paragraphs for s in p if s.kind == "analysis"}
+    assert all(any(s.text.removeprefix("总体看，").rstrip("。") in a for a in analytic) for s in closing)
     assert all(s.cites for sec in plain.sections for p in sec.paragraphs for s in p)  # every section sentence cites
     marked, _evidence, _config = _story_day_brief(editorial_line="本刊将持续跟踪大模型产业政策。")
     last = marked.summary[-1]

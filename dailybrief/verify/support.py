@@ -34,7 +34,8 @@ from dailybrief.verify.records import Claim, DateValue, Quantity
 
 SUBJECT_SHARE = 0.5  # of a claim's subject words the evidence sentence must hold
 CONFLICT_SHARE = 0.75  # a clause stating another value this alike …
-CONFLICT_MARGIN = 0.3  # … and this much more alike than the best supporting clause means a misplaced number
+CONFLICT_MARGIN = 0.3
+CUT_CLAUSE_WORDS = 3  # subject words a claim needs before a clause holding all of them counts as its own  # … and this much more alike than the best supporting clause means a misplaced number
 MONTH_PARTS = {"上旬": range(1, 11), "初": range(1, 11), "中旬": range(11, 21), "下旬": range(21, 32),
                "底": range(21, 32), "末": range(21, 32)}
 DIRECTIONS = {"up": "增长", "down": "下降", "": "无"}
@@ -66,6 +67,12 @@ def _share(wanted: frozenset[str], found: frozenset[str]) -> float:
 def _likeness(a: frozenset[str], b: frozenset[str]) -> float:
     """Return how alike two clauses' subjects are: shared words over all words (Jaccard)."""
     return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def _cut_from(a: frozenset[str], b: frozenset[str]) -> float:
+    """Return how much a claim's subject reads as a stated clause cut short (勘探等领域打造…): Jaccard, or the
+    share of its words the clause holds when it has a few."""
+    return max(_likeness(a, b), _share(a, b) if len(a) >= CUT_CLAUSE_WORDS else 0.0)
 
 
 def _dimensions_agree(a: str, b: str) -> bool:
@@ -168,7 +175,7 @@ def _conflict(q: Quantity, subject: frozenset[str], stated: list[tuple[Evidence,
             continue
         if same_value(q, other):
             continue
-        score = _likeness(subject, s.subject)
+        score = _cut_from(subject, s.subject)
         if score >= CONFLICT_SHARE and score >= support + CONFLICT_MARGIN:
             return f"原文此处为{s.claim.text}"
     return ""

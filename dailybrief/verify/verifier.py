@@ -97,14 +97,15 @@ def settle(where: str, sentence: Sentence, evidence: Mapping[str, Evidence], fal
 
 
 def rebuilt_heading(section: Section, evidence: Mapping[str, Evidence]) -> str | None:
-    """Return a heading rebuilt from supported facts: the first short clause of a section sentence that verifies."""
+    """Return a heading rebuilt from supported facts: the first short clause of the section's facts that verifies."""
     cites = section_cites(section)
     for sentence in (s for p in section.paragraphs for s in p if s.kind == "fact"):
-        clause = _CLAUSE_CUT.split(sentence.text, maxsplit=1)[0].strip()
-        candidate = Sentence(clause, cites)
-        if len(_HAN.findall(clause)) >= HEADING_MIN_HAN and len(clause) <= HEADING_MAX \
-                and check_claims(candidate, evidence) and not check_sentence(candidate, evidence):
-            return clause
+        for raw in _CLAUSE_CUT.split(sentence.text):
+            clause = raw.strip()
+            candidate = Sentence(clause, cites)
+            if len(_HAN.findall(clause)) >= HEADING_MIN_HAN and len(clause) <= HEADING_MAX \
+                    and check_claims(candidate, evidence) and not check_sentence(candidate, evidence):
+                return clause
     return None
 
 

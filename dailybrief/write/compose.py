@@ -71,7 +71,7 @@ def _draft(story: RankedStory, config: Config, levels: Mapping[str, str], writte
     if not facts:
         return None
     said.extend([lead, *(c.text for c in facts)] if lead else [c.text for c in facts])
-    analysis = choose_analysis(pool, facts)
+    analysis = choose_analysis(pool, facts, lead=lead)
     label = theme_label(sources, config.theme, taken)
     # Reprints' headlines say the event too (a preliminary report's 拟… is no longer true).
     retitled = [a for a in story.articles[1:] if a.url not in story.superseded]

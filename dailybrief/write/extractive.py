@@ -35,11 +35,12 @@ _ANALYTIC = re.compile(
 _QUESTION = re.compile(r"[？?]$|^问[：:]|^答[：:]")
 # The formulae of an official cover letter: true, but they say nothing an editor would quote.
 _FORMULA = re.compile(r"现(?:印发|转发)给你们|现将.{0,12}印发给你们|请认真|请结合实际|认真组织实施|贯彻执行|遵照执行|"
-                      r"特此通知|抓好落实|制定本(?:方案|意见|办法|计划|规划|细则|措施)|特制定|(?:现将|现就)有关事项通知如下")
+                      r"特此通知|抓好落实|请径向|遇到的(?:问题|困难).{0,12}(?:反映|报告)|制定本(?:方案|意见|办法|计划|规划|细则|措施)|特制定|(?:现将|现就)有关事项通知如下")
 _ENUMERATOR = re.compile(
     r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d))\s*"
 )
 
+_ISSUING = "印发|发布|出台|公布|转发|下发"
 MIN_CHARS, MAX_CHARS = 18, 220
 SAME_SENTENCE, SIMILAR_SENTENCE = 0.8, 0.5  # cosine: the same sentence again; alike, so it must add a fact
 NEAR_DUPLICATE = 0.8  # share of a sentence's character bigrams in another: it says that again
@@ -47,6 +48,7 @@ TITLE_ONLY_REST = 6  # Han characters left beside the title, date and publisher:
 _NOT_WORD = re.compile(r"[\s，。、；：！？“”‘’（）《》,.;:!?()\"']")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _DIGITS = re.compile(r"\d+")
+_FIGURES = re.compile(r"\d+(?:\.\d+)?(?![\d.]*[年月日号时])")  # figures, not the dates around them
 
 
 @dataclass(frozen=True)
@@ -130,10 +132,15 @@ def restates(text: str, other: str, share: float = 0.6) -> bool:
 
     A sentence with a figure the other lacks says something new (四川最高补贴300万元 beside 浙江的500万元).
     """
-    if not set(_DIGITS.findall(text)) <= set(_DIGITS.findall(other)):
+    if not set(_FIGURES.findall(text)) <= set(_FIGURES.findall(other)):
         return False
     mine = _bigrams(text)
     return bool(mine) and len(mine & _bigrams(other)) / len(mine) >= share
+
+
+def reannounces(text: str, lead: str) -> bool:
+    """Say whether a sentence announces again the document the lead names (近日，X印发《Y》（以下简称…），…)."""
+    return any(re.search(rf"(?:{_ISSUING})《{re.escape(title)}》", text) for title in DOC_TITLE.findall(lead))
 
 
 def title_only(text: str, names: Sequence[str]) -> bool:
@@ -179,7 +186,8 @@ def choose_facts(pool: Sequence[Candidate], primary: Article, words: tuple[str, 
         opening = cand.article.url == primary.url and cand.position < 2
         if (not opening and not topic & set(vec)) or _FORMULA.search(cand.text) or _ANALYTIC.search(cand.text) \
                 or (cand.article.url == primary.url and not opening and _paragraph_of(cand) in off_topic) \
-                or title_only(cand.text, names) or (lead and (restates(cand.text, lead) or restates(lead, cand.text)))\
+                or title_only(cand.text, names) or (lead and (restates(cand.text, lead) or restates(lead, cand.text)
+                                                              or reannounces(cand.text, lead)))\
                 or any(restates(cand.text, s) or restates(s, cand.text, NEAR_DUPLICATE) for s in said):
             continue
         found = claims(cand.text)
@@ -237,16 +245,22 @@ def _names_theme(text: str, words: tuple[str, ...]) -> bool:
     return any(w and w in text for w in words)
 
 
-def choose_analysis(pool: Sequence[Candidate], used: Sequence[Candidate], max_sentences: int = 2) -> list[Candidate]:
-    """Pick the story's own interpretive sentences (这意味着/表明/有助于…), fewest numbers first."""
-    taken = {c.text for c in used}
-    found = [c for c in pool if c.text not in taken and _ANALYTIC.search(c.text)]
+def choose_analysis(pool: Sequence[Candidate], used: Sequence[Candidate], *, lead: str = "",
+                    max_sentences: int = 2) -> list[Candidate]:
+    """Pick the story's own interpretive sentences (这意味着/表明/有助于…), fewest numbers first.
+
+    Never one announcing the lead's document again (近日，X印发《Y》，…为…提供支撑) nor one saying
+    what a chosen sentence says.
+    """
+    said = [c.text for c in used] + ([lead] if lead else [])
+    found = [c for c in pool if _ANALYTIC.search(c.text) and not (lead and reannounces(c.text, lead))]
     found.sort(key=lambda c: (claims(c.text).count, c.article.url != used[0].article.url if used else 0, c.position))
     picked: list[Candidate] = []
     for cand in found:
         if len(picked) >= max_sentences:
             break
-        if all(cand.text != p.text for p in picked):
+        if not any(restates(cand.text, t, NEAR_DUPLICATE) or restates(t, cand.text, NEAR_DUPLICATE)
+                   for t in said + [p.text for p in picked]):
             picked.append(cand)
     return picked
 

@@ -18,6 +18,9 @@ from dailybrief.write.headings import phrases, without_lists
 THREAD_MIN, THREAD_MAX = 3, 5
 CLAUSE_MAX = 90
 JUDGEMENT_MAX = 110
+# A clause that opens or closes like these frames the next one (按…测算，…; 从…看，…): not a summary on its own.
+_FRAMES = ("按", "据", "从", "根据", "随着", "为了", "为", "在", "对于", "针对", "围绕")
+_FRAME_ENDS = ("测算", "来看", "看", "统计", "显示", "介绍", "表示", "指出", "认为", "期间", "方面")
 # A quantity (17个, 70%, 六个): what a heading's figure adds to a lead that states none.
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万|亿|个|家|项|条|座|台|辆|人|元|倍)"
                      r"|[一二两三四五六七八九十百千]+(?:个|项|条|家|类|方面)")
@@ -36,14 +39,19 @@ def main_thread(labels: Sequence[str], extra: Sequence[str] = ()) -> tuple[str, 
 
 
 def summary_clause(sentence: str, limit: int = CLAUSE_MAX) -> str:
-    """Shorten a fact sentence to a clause for the summary, cutting at a clause boundary."""
+    """Shorten a fact sentence to a clause for the summary, cutting at a clause boundary.
+
+    Never to a clause that only frames what follows (据X报道，按我们的测算 …): such a sentence stays whole.
+    """
     text = sentence.rstrip("。！!？?")
     if len(text) <= limit:
         return text
     cut = max(text.rfind("，", 0, limit), text.rfind("；", 0, limit))
     clause = text[:cut] if cut >= 20 else ""
     balanced = all(clause.count(a) == clause.count(b) for a, b in ("“”", "《》", "（）", "()"))
-    return clause if clause and balanced else text
+    last = re.split(r"[，；]", clause)[-1]
+    framing = last.startswith(_FRAMES) or last.endswith(_FRAME_ENDS)
+    return clause if clause and balanced and not framing else text
 
 
 def thread_sentence(theme: str, chain: Sequence[str]) -> Sentence:
