@@ -34,8 +34,8 @@ from dailybrief.verify.records import Claim, DateValue, Quantity
 
 SUBJECT_SHARE = 0.5  # of a claim's subject words the evidence sentence must hold
 CONFLICT_SHARE = 0.75  # a clause stating another value this alike …
-CONFLICT_MARGIN = 0.3
-CUT_CLAUSE_WORDS = 3  # subject words a claim needs before a clause holding all of them counts as its own  # … and this much more alike than the best supporting clause means a misplaced number
+CONFLICT_MARGIN = 0.3  # … and this much more alike than the best supporting clause means a misplaced number
+CUT_CLAUSE_WORDS = 3  # subject words a claim needs before a clause holding all of them counts as its own
 MONTH_PARTS = {"上旬": range(1, 11), "初": range(1, 11), "中旬": range(11, 21), "下旬": range(21, 32),
                "底": range(21, 32), "末": range(21, 32)}
 DIRECTIONS = {"up": "增长", "down": "下降", "": "无"}
@@ -70,8 +70,10 @@ def _likeness(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _cut_from(a: frozenset[str], b: frozenset[str]) -> float:
-    """Return how much a claim's subject reads as a stated clause cut short (勘探等领域打造…): Jaccard, or the
-    share of its words the clause holds when it has a few."""
+    """Return how much a claim's subject reads as a stated clause cut short (勘探等领域打造…).
+
+    Jaccard, or the share of its words the clause holds when it has a few.
+    """
     return max(_likeness(a, b), _share(a, b) if len(a) >= CUT_CLAUSE_WORDS else 0.0)
 
 
