@@ -336,7 +336,7 @@ def test_the_demo_brief_is_lint_clean(tmp_path):
     out = tmp_path / "demo"
     proc = _cli("demo", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert "style:" not in proc.stderr  # `run` prints the count only when there are defects
+    assert "style: 0 defects" in proc.stdout  # `run` prints the count
     linted = _cli("lint", str(next(out.rglob("brief.json"))))
     assert linted.returncode == 0, linted.stdout
 

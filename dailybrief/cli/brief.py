@@ -78,9 +78,8 @@ def report_run(result: BriefRun) -> None:
                f"verified {v.checked} of {v.sentences} sentences: {v.replaced} replaced, {v.dropped} dropped")
     for path in result.files:
         click.echo(f"  {path.resolve()}")
-    if result.style:
-        click.echo(f"style: {len(result.style)} defect{'s' if len(result.style) != 1 else ''} "
-                   f"(dailybrief lint {result.files[0]})", err=True)
+    n = len(result.style)
+    click.echo(f"style: {n} defect{'s' if n != 1 else ''}" + (f" (dailybrief lint {result.files[0]})" if n else ""))
     if result.llm is not None:
         for note in result.llm.notes:
             click.echo(f"dailybrief: llm: {note}", err=True)

@@ -62,4 +62,5 @@ def run_demo(out: Path, progress: Progress) -> None:
                    f"{v.checked} sentences with facts verified ({v.replaced} replaced, {v.dropped} dropped)")
         for path in run.files:
             click.echo(f"  {path.resolve()}")
+        click.echo(f"style: {len(run.style)} defect{'s' if len(run.style) != 1 else ''} (dailybrief lint)")
         click.echo(f"\nopen the brief: {(out / 'brief.pdf').resolve()}")
