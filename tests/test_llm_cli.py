@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_llm_server import FakeLLMServer
+from fake_llm_server import FakeLLMServer, Reply, ScriptedModel
 from llmfixtures import articles, closed_port, fill_archive, llm_toml
 from storyfixtures import ISSUE, toml_text
 
@@ -165,6 +165,20 @@ def test_endpoint_down_is_one_line_and_the_brief_is_extractive(tmp_path, archive
     data = brief_json(tmp_path / "out")
     assert statuses(data) == {"extractive"} and len(data["sections"]) == 5
     assert "0 of 5 sections written by the model" in proc.stdout
+
+
+def test_the_model_server_stopping_mid_brief_is_said_in_brief_json_and_the_run_summary(tmp_path, archive):
+    model = ScriptedModel().script("section", Reply(), Reply(stop_server=True))  # stops after section 2's answer
+    with FakeLLMServer(model) as server:
+        config, db = setup(tmp_path, archive, {"base_url": server.url, "model": "m", "retries": 1})
+        proc = run(config, db, tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    data = brief_json(tmp_path / "out")
+    assert data["llm"]["sections"] == {"generated": 2, "extractive": 3}
+    assert "became unusable" in data["llm"]["notes"][0] and "connection refused" in data["llm"]["notes"][0]
+    summary = next(line for line in proc.stdout.splitlines() if line.startswith("llm: "))
+    assert "2 of 5 sections written by the model" in summary and "the model became unusable" in summary
+    assert any("became unusable" in line for line in llm_lines(proc.stderr))
 
 
 def test_a_wrong_key_is_one_line_and_the_key_is_nowhere(tmp_path, archive):

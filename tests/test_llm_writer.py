@@ -439,6 +439,20 @@ def test_a_slow_answer_past_timeout_s_falls_back_for_that_section_only():
     assert report.sections_generated == 4
 
 
+def test_the_model_server_stopping_mid_brief_leaves_the_rest_extractive_and_says_so():
+    model = ScriptedModel().script("section", Reply(), Reply(stop_server=True))  # stops after section 2's answer
+    with FakeLLMServer(model) as server:
+        brief, report = write(llm_config(server.url, concurrency=1, retries=1))
+    assert by_model(brief, 1) and by_model(brief, 2)
+    assert all(section_status(brief, n) == {"extractive"} for n in (3, 4, 5))
+    assert {s.status for s in brief.summary} == {"extractive"}  # asked nothing more once the server was gone
+    assert report.notes[0].startswith("the LLM endpoint became unusable: cannot connect")
+    assert "the extractive writer wrote 3 of 5 sections" in report.notes[0]
+    assert "the model became unusable" in report.line() and "2 of 5 sections written by the model" in report.line()
+    assert brief_to_json(brief, report.record())["llm"]["notes"] == report.notes
+    assert unsupported(brief) == []
+
+
 def test_endpoint_down_gives_the_extractive_brief_and_one_note():
     config = llm_config(f"http://127.0.0.1:{closed_port()}/v1", retries=1)
     brief, report = write(config)

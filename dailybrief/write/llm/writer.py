@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 R = TypeVar("R")
 MAX_FACTS = {0: 4, 1: 3}  # fact sentences a section answer may keep, per request level
+MIN_EVIDENCE = 2  # source sentences a section needs before a model is asked to write it (else it would pad)
 SUMMARY_PRIORITY = 1000  # after every section
 MAX_LINKS = 5
 
@@ -100,6 +101,10 @@ class LLMWriter(Asker):
             return Request(self._section_messages(draft, articles, lines, level), SectionOut,
                            self.context("section", items))
 
+        sentences = sum(1 for i in section_evidence(draft, 0, self.client.context, lead)[1] if i.span)
+        if sentences < MIN_EVIDENCE:
+            return SectionResult(None, None, f"too little to write from ({sentences} source sentence): "
+                                             "the model would pad it")
         try:
             answered = await self.ask("section", render, priority=number)
         except BudgetExhausted:
