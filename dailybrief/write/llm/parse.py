@@ -17,14 +17,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from dailybrief.write.llm.tidy import copies_example, is_chinese, tidy_labels, tidy_section
+from dailybrief.write.llm.tidy import copies_example, is_chinese, read_ids, tidy_labels, tidy_section
 
 _THINK = re.compile(r"<(think|thinking|reasoning)>.*?</\1>", re.S | re.I)
 _OPEN_THINK = re.compile(r"<(?:think|thinking|reasoning)>", re.I)
 _CLOSE_THINK = re.compile(r"</(?:think|thinking|reasoning)>", re.I)
 _FENCE = re.compile(r"```[a-zA-Z0-9_-]*\s*\n?(.*?)```", re.S)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
-_EVIDENCE_ID = re.compile(r"^\s*[\[【(（]?\s*([A-Za-z]?)\s*(\d{1,4})\s*[\]】)）]?\s*$")
 _PY_WORDS = {"true": "True", "false": "False", "null": "None"}
 MAX_SALVAGE_CUTS = 40
 
@@ -203,27 +202,26 @@ def _last_object(text: str) -> str:
 
 
 def _id_list(value: Any, info: ValidationInfo) -> list[str]:
-    """Normalise evidence ids (E3, "e3", 3, "[E3]") and check each exists in the prompt that was sent."""
+    """Normalise evidence ids (E3, "e3", 3, "[E3]", "E3、E5") and check each exists in the prompt that was sent."""
     items = value if isinstance(value, list) else [value] if value not in (None, "") else []
-    prefix = str((info.context or {}).get("prefix", "E"))
     known = (info.context or {}).get("ids")
     out: list[str] = []
     for item in items:
-        match = _EVIDENCE_ID.match(str(item))
-        if not match or (match.group(1) and match.group(1).upper() != prefix):
-            raise ValueError(f"{item!r} is not an evidence id like {prefix}3")
-        ident = f"{prefix}{int(match.group(2))}"
-        if known is not None and ident not in known:
-            raise ValueError(f"evidence id {ident} does not exist (use only {_span(known, prefix)})")
-        if ident not in out:
-            out.append(ident)
+        found = read_ids(item)
+        if not found:
+            raise ValueError(f"{item!r} is not an evidence id like E3")
+        for ident in found:
+            if known is not None and ident not in known:
+                raise ValueError(f"evidence id {ident} does not exist (use only {_span(known)})")
+            if ident not in out:
+                out.append(ident)
     return out
 
 
-def _span(known: Any, prefix: str) -> str:
+def _span(known: Any) -> str:
     """Describe the valid ids, e.g. E1–E23."""
-    numbers = sorted(int(k[len(prefix):]) for k in known if str(k)[len(prefix):].isdigit())
-    return f"{prefix}{numbers[0]}–{prefix}{numbers[-1]}" if numbers else "the ids given"
+    numbers = sorted(int(k[1:]) for k in known if str(k)[1:].isdigit())
+    return f"E{numbers[0]}–E{numbers[-1]}" if numbers else "the ids given"
 
 
 def _check_language(text: str, info: ValidationInfo, what: str) -> str:

@@ -31,7 +31,7 @@ LABEL_MAX = 8
 MATCH_SHARE = 0.5
 _ID = re.compile(r"[Ee]\s*(\d{1,4})")
 _RANGE = re.compile(r"[Ee]\s*(\d{1,4})\s*[-—–~～至到]\s*[Ee]?\s*(\d{1,4})")
-_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+_BARE_NUMBER = re.compile(r"^\s*[\[【(（]?\s*(\d{1,4})\s*[\]】)）]?\s*$")
 _IDS_IN_TEXT = re.compile(r"\s*[（(\[【]\s*(?:[Ee]\d{1,4}\s*[、,，;；和及\s]*)+[）)\]】]\s*")
 _SEPARATORS = ("，", ",", "：", ":", "——", "—", "；", " ")
 _TRAILING = "的和与及、，,：:；;（(《“ 在对为把将被从向于等"
@@ -85,18 +85,18 @@ def copies_example(text: str, context: Mapping[str, Any]) -> bool:
     return any(blank in text or blank.strip("（）") == text.strip() for blank in context.get("blanks", ()))
 
 
-def _bigrams(text: str) -> set[str]:
-    """Return a text's character bigrams in compared form."""
+def bigrams(text: str) -> set[str]:
+    """Return a text's character bigrams in compared form (what "says the same thing" is measured in)."""
     folded = fold(text)
     return {folded[i:i + 2] for i in range(len(folded) - 1)}
 
 
 def best_match(text: str, items: Mapping[str, str]) -> str | None:
     """Return the id of the evidence sentence a sentence's wording comes from (MATCH_SHARE of its bigrams), if any."""
-    grams = _bigrams(text)
+    grams = bigrams(text)
     if not grams:
         return None
-    scored = [(len(grams & _bigrams(t)) / len(grams), ident) for ident, t in items.items()]
+    scored = [(len(grams & bigrams(t)) / len(grams), ident) for ident, t in items.items()]
     share, ident = max(scored, default=(0.0, ""))
     return ident if share >= MATCH_SHARE else None
 

@@ -14,10 +14,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from dailybrief.models import SentenceKind
-from dailybrief.verify.claims import claims, fold
+from dailybrief.verify.claims import claims
 from dailybrief.write.extractive import summary_clause
 from dailybrief.write.layout import Draft
 from dailybrief.write.llm.prompts import Item
+from dailybrief.write.llm.tidy import bigrams
 
 FLOOR_OVERLAP = 0.5
 FACT_BUDGET = 600  # characters of fact sentences a section keeps (the seed's sections: about 300–700 in all)
@@ -40,13 +41,6 @@ def _facts(text: str) -> set[str]:
     """Return the checkable facts of a text: numbers by value, 《titles》 and dates."""
     found = claims(text)
     return set(found.numbers) | {f"《{t}》" for t in found.titles} | {f"{m}月{d}日" for _y, m, d in found.dates}
-
-
-
-def _bigrams(text: str) -> set[str]:
-    """Return the character bigrams of a text in compared form (what "says the same thing" is measured in)."""
-    folded = fold(text)
-    return {folded[i:i + 2] for i in range(len(folded) - 1)}
 
 
 
@@ -75,22 +69,24 @@ def fact_floor(written: list[Written], draft: Draft, budget: int = FACT_BUDGET) 
     """
     facts = [w for w in written if w.kind == "fact"]
     claimed = set().union(*(_facts(w.text) for w in facts))
-    said = set().union(*(_bigrams(w.text) for w in facts))
+    said = set().union(*(bigrams(w.text) for w in facts))
     length = sum(len(w.text) for w in facts)
-    picks = sorted(draft.facts, key=lambda c: -len(_facts(c.text) - claimed))
-    for cand in picks:
-        grams = _bigrams(cand.text)
+    added: set[int] = set()
+    for n in sorted(range(len(draft.facts)), key=lambda k: -len(_facts(draft.facts[k].text) - claimed)):
+        cand = draft.facts[n]
+        grams = bigrams(cand.text)
         overlap = len(grams & said) / len(grams) if grams else 1.0
         new = _facts(cand.text) - claimed
         if not (new or overlap < FLOOR_OVERLAP) or cand.text in {w.text for w in facts}:
             continue
         if length + len(cand.text) > budget:
             continue
-        facts.append(Written(cand.text, "fact", "extractive", (Item.of(cand),)))
+        added.add(n)
         claimed |= _facts(cand.text)
         said |= grams
         length += len(cand.text)
-    return facts + [w for w in written if w.kind != "fact"]
+    floor = [Written(c.text, "fact", "extractive", (Item.of(c),)) for n, c in enumerate(draft.facts) if n in added]
+    return facts + floor + [w for w in written if w.kind != "fact"]
 
 
 def without_clauses(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
