@@ -115,7 +115,7 @@ class FirstSection:
         first_user = next((m["content"] for m in call.messages if m["role"] == "user"), "")
         if task_of(first_user) != "section":
             return False
-        key = (_field(first_user, "本节的主题词"), _field(first_user, "A1"))
+        key = (_field(first_user, "本节的主题词"), next(iter(evidence_items(first_user)), ("", "", ""))[2])
         if self.key is None:
             self.key = key
         return key == self.key
@@ -168,6 +168,7 @@ class ScriptedModel:
 # ---------------------------------------------------------------- the careful model's answers
 
 _ITEM = re.compile(r"^(E\d+)（([^）]+)）(.*)$", re.M)
+_LEAD_ACTOR = re.compile(r"^(?:\d{1,2}月\d{1,2}日，)?(?:据)?([^，《]{2,20}?)(?:印发|发布|出台|公布|报道|举办|启动)")
 _HEADER = re.compile(r"^标题：(?P<title>.*)（(?P<who>[^（）]*?)(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日发布）$")
 
 
@@ -200,7 +201,10 @@ def section_answer(prompt: str) -> dict[str, Any]:
     header = next(((i, _HEADER.match(t)) for i, _g, t in items if _HEADER.match(t)), None)
     given = next(((i, t) for i, g, t in items if g.endswith("导语")), None)
     who = "有关方面"
-    if header is not None and header[1] is not None:
+    if given is not None:
+        found = _LEAD_ACTOR.match(given[1])
+        who = found.group(1).split("等")[0] if found else who
+    elif header is not None and header[1] is not None:
         who = header[1]["who"]
     if given is not None:  # the lead the prompt offers, copied as asked
         facts.append({"text": given[1], "evidence": [given[0]]})

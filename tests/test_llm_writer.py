@@ -108,11 +108,15 @@ def test_every_generated_sentence_cites_the_articles_of_its_evidence_ids():
         return data
 
     with FakeLLMServer(ScriptedModel().edit("section", spread, when=FirstSection())) as server:
-        brief, _report = write(llm_config(server.url, concurrency=1))
+        config = llm_config(server.url, concurrency=1)
+        brief, _report = write(config)
     answer, prompt = answers[0]["data"], answers[0]["prompt"]
     groups = dict(re.findall(r"^(E\d+)（(A\d+)[，）]", prompt, re.M))
+    # A1 is the story's primary (its line is the lead); the others say who published them in their title line
+    primary = next(s.primary for s in stories(config) if s.id == brief.sections[0].story_id)
     publishers = {a: (who, f"{int(y)}-{int(m):02d}-{int(d):02d}") for a, who, y, m, d in
-                  re.findall(r"^(A\d+)：([^，]+)，(\d{4})年(\d+)月(\d+)日发布", prompt, re.M)}
+                  re.findall(r"^E\d+（(A\d+)）标题：.*（([^（）]*?)(\d{4})年(\d+)月(\d+)日发布）$", prompt, re.M)}
+    publishers["A1"] = (primary.publisher, primary.published.isoformat() if primary.published else "")
     ref_of = {(r.publisher, r.date.isoformat() if r.date else ""): r.id for r in reversed(brief.references)
               if r.role == "event"}
     by_text = {s.text: s for p in brief.sections[0].paragraphs for s in p}

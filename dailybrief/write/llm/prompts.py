@@ -30,7 +30,7 @@ from dailybrief.write.llm.client import estimate_tokens
 
 # (evidence sentences, characters) per request at most, whatever the context: level 0 is the full
 # request, level 1 the smaller retry after an answer cut off twice.
-SECTION_LIMITS = {0: (30, 2400), 1: (12, 1000)}
+SECTION_LIMITS = {0: (16, 1600), 1: (8, 800)}
 MAX_ARTICLES = 8
 _BLANK = re.compile(r"（([^（）$]{2,24})）")
 LINE_TOKENS = 8  # an evidence line's id, label and line end
@@ -108,12 +108,13 @@ def _choose(draft: Draft, max_items: int, max_chars: int, budget: int,
     return chosen
 
 
-def section_evidence(draft: Draft, level: int, budget: int, lead: str = "") -> tuple[str, list[Item], str]:
-    """Return a section's article list, its numbered evidence and the evidence lines, within `budget` tokens.
+def section_evidence(draft: Draft, level: int, budget: int, lead: str = "") -> tuple[list[Item], str]:
+    """Return a section's numbered evidence and the evidence lines, within `budget` tokens.
 
-    The lead the extractive writer would publish comes first (marked 导语, citing the primary),
-    then each article's title line and its chosen sentences in reading order. Level 1 (the
-    retry after a cut-off answer) sends at most half the sentences of level 0.
+    The lead the extractive writer would publish comes first (marked 导语, citing the primary;
+    it stands for the primary's title line), then each article's title line (who published it,
+    when) and its chosen sentences in reading order. Level 1 (the retry after a cut-off answer)
+    sends at most half the sentences of level 0.
     """
     story = draft.story
     articles_seen = {story.primary.url} | {a.url for a in story.articles if a.url not in story.reprints}
@@ -127,17 +128,16 @@ def section_evidence(draft: Draft, level: int, budget: int, lead: str = "") -> t
         chosen = _choose(draft, min(max_items, max(3, len(chosen) // 2)), max_chars, room, draft.facts)
     articles = list(dict.fromkeys([story.primary, *(c.article for c in chosen.values())]))
     items: list[Item] = []
-    heads: list[str] = []
     for number, article in enumerate(articles, 1):
         label = f"A{number}"
-        heads.append(f"{label}：{article.publisher}，{cn_date(article.published)}发布")
         if number == 1 and lead:
             items.append(Item(f"E{len(items) + 1}", lead, (article,), None, f"{label}，导语"))
-        title = f"标题：{article.title}（{article.publisher}{cn_date(article.published)}发布）"
-        items.append(Item(f"E{len(items) + 1}", title, (article,), None, label))
+        else:
+            title = f"标题：{article.title}（{article.publisher}{cn_date(article.published)}发布）"
+            items.append(Item(f"E{len(items) + 1}", title, (article,), None, label))
         for cand in sorted((c for c in chosen.values() if c.article.url == article.url), key=lambda c: c.position):
             items.append(Item.of(cand, f"E{len(items) + 1}", label))
-    return "\n".join(heads), items, "\n".join(i.line for i in items)
+    return items, "\n".join(i.line for i in items)
 
 
 def summary_evidence(sections: Sequence[Section], by_ref: Mapping[str, Article], level: int) -> tuple[list[Item], str]:

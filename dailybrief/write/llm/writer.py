@@ -83,10 +83,10 @@ class LLMWriter(Asker):
                                         first)
         return text
 
-    def _section_messages(self, draft: Draft, articles: str, evidence: str, level: int) -> list[Message]:
+    def _section_messages(self, draft: Draft, evidence: str, level: int) -> list[Message]:
         """Return a section request's messages."""
         return [self.system(), user(prompt("section", theme=self.config.theme.name, label=draft.label,
-                                           articles=articles, evidence=evidence, max_facts=MAX_FACTS[level]))]
+                                           evidence=evidence, max_facts=MAX_FACTS[level]))]
 
     async def _section(self, number: int, draft: Draft) -> SectionResult:
         """Write and verify one section; a result without sentences means: write it the extractive way."""
@@ -95,13 +95,13 @@ class LLMWriter(Asker):
 
         def render(level: int, limit: int) -> Request[SectionOut]:
             """Return the section request within the context (level 1: smaller)."""
-            budget = self.room(self._section_messages(draft, "", "", level), limit)
-            articles, items, lines = section_evidence(draft, level, budget, lead)
+            budget = self.room(self._section_messages(draft, "", level), limit)
+            items, lines = section_evidence(draft, level, budget, lead)
             sent.append((level, items))
-            return Request(self._section_messages(draft, articles, lines, level), SectionOut,
+            return Request(self._section_messages(draft, lines, level), SectionOut,
                            self.context("section", items))
 
-        sentences = sum(1 for i in section_evidence(draft, 0, self.client.context, lead)[1] if i.span)
+        sentences = sum(1 for i in section_evidence(draft, 0, self.client.context, lead)[0] if i.span)
         if sentences < MIN_EVIDENCE:
             return SectionResult(None, None, f"too little to write from ({sentences} source sentence): "
                                              "the model would pad it")
