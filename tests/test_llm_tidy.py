@@ -170,3 +170,9 @@ def test_a_sentence_copying_the_examples_blank_is_dropped_and_a_copied_heading_i
     assert [f.text for f in out.facts] == [TEXTS["E3"]] and "a fact copying the example dropped" in tidied
     with pytest.raises(Invalid, match="heading copies the example"):
         check(section(heading="（事件），（含义）"), blanks=blanks)
+
+
+def test_a_shortened_heading_never_holds_a_title_cut_short():
+    heading = "国家数据局与新华网联合发布《关于推进行业高质量数据集建设行动的实施方案》，推动行业高质量数据集建设"
+    short = shorten_heading(heading)
+    assert short.startswith("国家数据局与新华网联合发布实施方案，") and "《" not in short and len(short) <= HEADING_MAX

@@ -36,10 +36,12 @@ _IDS_IN_TEXT = re.compile(r"\s*[（(\[【]\s*(?:[Ee]\d{1,4}\s*[、,，;；和及
 _SEPARATORS = ("，", ",", "：", ":", "——", "—", "；", " ")
 _TRAILING = "的和与及、，,：:；;（(《“ 在对为把将被从向于等"
 # What a heading part can lose and still say the same, tried in order until it fits.
+_DOC_KIND = r"(?:实施|行动|工作|指导)?(?:方案|意见|通知|办法|规划|计划|措施|细则|决定|规定|要点|纲要|指南|条例)"
 _SHORTER = (
     (re.compile(r"[（(][^（）()]*[）)]"), ""),  # asides: （试行）, （2026年）
-    (re.compile(r"关于[^，。；]{2,40}?的(?=(?:实施|行动|工作|指导)?(?:方案|意见|通知|办法|规划|计划|措施|细则|决定|规定|要点))"),
-     ""),  # 印发关于推进…的实施方案 → 印发实施方案
+    # a whole 《title》 → the kind of document it is (发布《关于…的实施方案》 → 发布实施方案), never a title cut short
+    (re.compile(rf"《[^《》]*?({_DOC_KIND})》"), r"\1"),
+    (re.compile(rf"关于[^，。；《》]{{2,40}}?的(?={_DOC_KIND})"), ""),  # 印发关于推进…的实施方案 → 印发实施方案
     # 在深圳南山区启动 → 启动
     (re.compile(r"在[^，、。；在]{2,10}?(?=正式|启动|举行|举办|召开|开幕|发布|印发|开展|上线)"), ""),
     (re.compile(r"正式|进一步|全面|大力|积极|深入|扎实|有序"), ""),
