@@ -91,3 +91,8 @@ def test_what_changed_must_be_named_by_the_source_sentence():
 
 def test_the_writers_fact_counts_leave_outcomes_out():
     assert claims("国家数据局印发了《关于推进行业高质量数据集建设行动的实施方案》。").count == 1  # the title only
+
+
+def test_a_number_written_another_way_is_not_what_changed():
+    source = Evidence.of("码头作业效率提升了18%，船舶在港停留时间也随之缩短。")
+    assert missing_claims("码头作业效率提升了百分之十八。", [source]) == []

@@ -25,7 +25,7 @@ from dailybrief.text.spans import DOC_TITLE, QUOTED
 from dailybrief.text.tokens import tokens
 from dailybrief.verify.actors import Token, tagged
 from dailybrief.verify.lexicon import AspectWords, lexicon
-from dailybrief.verify.records import Claim, Scan
+from dailybrief.verify.records import MASK, Claim, Scan
 
 OBJECT_WORDS = 3  # content words that say what changed
 OBJECT_SHARE = 0.5  # of them a supporting sentence must name
@@ -69,20 +69,26 @@ def _opens_plan(clause: Sequence[Token], words: AspectWords) -> bool:
     return bool(words.target_year.search(text)) or bool(named and named[-1] in words.content_openers)
 
 
-def _changed(toks: Sequence[Token], clause: Sequence[int], verb: int, marker_end: int,
-             titled: Sequence[tuple[int, int]]) -> tuple[str, ...]:
+def _changed(toks: Sequence[Token], clause: Sequence[int], verb: int, marker_end: int, *,
+             titled: Sequence[tuple[int, int]], wordable: str) -> tuple[str, ...]:
     """Return what changed: the content words after the verb (and its 了) in its clause, else those before it.
 
-    Words inside a 《title》 or a quote are left out (those are claims of their own), and so are
-    the words that only frame a statement (这表明 …).
+    Words are read from `wordable` (the sentence with its numbers and dates masked: 百分之十八 is
+    a quantity, checked as one, not a word); words inside a 《title》 or a quote are left out
+    (claims of their own), and so are the words that only frame a statement (这表明 …).
     """
     words = lexicon().aspect
     kept = [i for i in clause if not any(a <= toks[i].start < b for a, b in titled)]
-    after = [w for w in tokens("".join(toks[i].word for i in kept if i > marker_end)) if w not in words.framing]
+
+    def content(indexes: Sequence[int]) -> list[str]:
+        """Return the content words of some tokens."""
+        text = "".join(wordable[toks[i].start:toks[i].end] for i in indexes)
+        return [w for w in tokens(text) if w not in words.framing and MASK not in w]
+
+    after = content([i for i in kept if i > marker_end])
     if after:
         return tuple(after[:OBJECT_WORDS])
-    before = [w for w in tokens("".join(toks[i].word for i in kept if i < verb)) if w not in words.framing]
-    return tuple(before[-OBJECT_WORDS:])
+    return tuple(content([i for i in kept if i < verb])[-OBJECT_WORDS:])
 
 
 def _verb_after(toks: Sequence[Token], clause: Sequence[int], at: int, words: AspectWords) -> int | None:
@@ -96,11 +102,12 @@ def _verb_after(toks: Sequence[Token], clause: Sequence[int], at: int, words: As
 
 
 @functools.lru_cache(maxsize=65536)  # evidence sentences are asked about again and again
-def occurrences(sentence: str) -> tuple[Occurrence, ...]:
+def occurrences(sentence: str, wordable: str = "") -> tuple[Occurrence, ...]:
     """Return every word of a sentence with its aspect: marked done (了, 已 …) or not, in a planned context or not.
 
     A source may state a result without a marker, so every word is an occurrence; what
-    changed is worked out only for the words a claim is made of (marked, or resultative).
+    changed is worked out only for the words a claim is made of (marked, or resultative),
+    from `wordable` (the sentence with its numbers and dates masked) when given.
     """
     words = lexicon().aspect
     markers = words.done_after | frozenset(words.done_before)
@@ -126,7 +133,8 @@ def occurrences(sentence: str) -> tuple[Occurrence, ...]:
                 continue
             claimed = (i in marked or (token.word in words.resultative and not planned)) \
                 and token.word not in words.framing
-            changed = _changed(toks, clause, i, marked.get(i, i), titled) if claimed else ()
+            changed = _changed(toks, clause, i, marked.get(i, i), titled=titled,
+                               wordable=wordable or sentence) if claimed else ()
             out.append(Occurrence(token.word, token.start, token.end, i in marked, planned, claimed, changed))
             planned = planned or token.word in words.planned
         sentence_planned = sentence_planned or _opens_plan([toks[i] for i in clause], words)
@@ -135,7 +143,9 @@ def occurrences(sentence: str) -> tuple[Occurrence, ...]:
 
 def scan_outcomes(scan: Scan) -> None:
     """Add an outcome claim for every verb the sentence states as done (marked, or resultative outside a plan)."""
-    for occ in occurrences(scan.flat):
+    numbers = {i for c in scan.found if c.kind in ("quantity", "date") for i in range(c.start, c.end)}
+    wordable = "".join(MASK if i in numbers else ch for i, ch in enumerate(scan.flat))
+    for occ in occurrences(scan.flat, wordable):
         if occ.claimed:
             scan.found.append(Claim("outcome", scan.text[occ.start:occ.end], occ.start, occ.end, key=occ.verb,
                                     parts=occ.changed))
