@@ -1,11 +1,19 @@
 """A real HTTP server on loopback that speaks the OpenAI chat-completions protocol, for the LLM writer's tests.
 
-`POST /v1/chat/completions` is answered by a `ScriptedModel`. Left alone it behaves like a
-competent, obedient model: it reads the numbered evidence in the prompt and answers the JSON
-the task asks for, using only that evidence. A test scripts deviations per task — an HTTP
-error status, a `<think>` block, a code fence, broken or truncated JSON, English, an empty
-answer, a slow answer, or an edit of the well-formed answer (a hallucinated number, an
-evidence id that does not exist) — and reads back every request the server received.
+`POST /v1/chat/completions` is answered by a `ScriptedModel`, streamed as server-sent events
+when the request asks for `"stream": true` (as the client does), in one JSON body otherwise.
+Left alone the model behaves like a competent, obedient model: it reads the numbered evidence
+in the prompt and answers the JSON the task asks for, using only that evidence. A test scripts
+deviations per task — an HTTP error status, a `<think>` block, a code fence, broken or truncated
+JSON, English, an empty answer, a slow first token, a pause mid-answer, a stream that ends
+without a finish_reason or whose connection drops, a server that stops — or an edit of the
+well-formed answer (a hallucinated number, an evidence id that does not exist), and reads back
+every request the server received.
+
+The server itself can act like real ones: `slots`/`context` answer llama.cpp's `GET /props`
+(otherwise it reports nothing, like llama-cpp-python's server); `serial` serves one request at
+a time (the others wait in silence, like a one-slot server); `interrupting` ends the answer
+being streamed when another request arrives (what llama-cpp-python's server does by default).
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,10 +38,17 @@ class Reply:
     content: str | None = None
     status: int = 200
     finish_reason: str = "stop"
-    delay: float = 0.0
+    delay: float = 0.0  # silence before the answer starts (before the headers)
     headers: dict[str, str] = field(default_factory=dict)
     body: str | None = None  # a raw body instead of a chat completion (error pages, junk)
     usage: bool = True
+    token_delay: float = 0.0  # between streamed pieces: a slow answer that keeps arriving
+    pause: tuple[int, float] | None = None  # (after N pieces, seconds of silence) mid-answer
+    end_after: int | None = None  # [DONE] after N pieces, without a finish_reason (an interrupted stream)
+    cut_after: int | None = None  # close the connection after N pieces (a server that died mid-answer)
+    error_after: int | None = None  # an error object instead of piece N (a server that failed mid-answer)
+    stop_server: bool = False  # after this reply the server stops: every later request is refused
+    pings: float = 0.0  # a keep-alive comment every this many seconds while silent
 
 
 @dataclass
@@ -99,7 +115,7 @@ class FirstSection:
         first_user = next((m["content"] for m in call.messages if m["role"] == "user"), "")
         if task_of(first_user) != "section":
             return False
-        key = (_field(first_user, "本节的主题词"), _field(first_user, "A1"))
+        key = (_field(first_user, "本节的主题词"), next(iter(evidence_items(first_user)), ("", "", ""))[2])
         if self.key is None:
             self.key = key
         return key == self.key
@@ -138,6 +154,8 @@ class ScriptedModel:
         task = call.original_task if call.task == "repair" else call.task
         prompt = call.prompt if call.task != "repair" else next(m["content"] for m in call.messages
                                                                  if m["role"] == "user")
+        if task == "rewrite":  # a rewrite continues the conversation: its evidence is in the first request
+            prompt = "\n".join(m["content"] for m in call.messages if m["role"] == "user")
         data = {"section": section_answer, "summary": summary_answer, "references": references_answer,
                 "rewrite": rewrite_answer}.get(task, lambda _p: {})(prompt)
         for task, when, change, left in self.edits:
@@ -150,6 +168,7 @@ class ScriptedModel:
 # ---------------------------------------------------------------- the careful model's answers
 
 _ITEM = re.compile(r"^(E\d+)（([^）]+)）(.*)$", re.M)
+_LEAD_ACTOR = re.compile(r"^(?:\d{1,2}月\d{1,2}日，)?(?:据)?([^，《]{2,20}?)(?:印发|发布|出台|公布|报道|举办|启动)")
 _HEADER = re.compile(r"^标题：(?P<title>.*)（(?P<who>[^（）]*?)(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日发布）$")
 
 
@@ -180,13 +199,22 @@ def section_answer(prompt: str) -> dict[str, Any]:
     label = _field(prompt, "本节的主题词") or "相关工作"
     facts: list[dict[str, Any]] = []
     header = next(((i, _HEADER.match(t)) for i, _g, t in items if _HEADER.match(t)), None)
+    given = next(((i, t) for i, g, t in items if g.endswith("导语")), None)
     who = "有关方面"
-    if header is not None and header[1] is not None:
+    if given is not None:
+        found = _LEAD_ACTOR.match(given[1])
+        who = found.group(1).split("等")[0] if found else who
+    elif header is not None and header[1] is not None:
         who = header[1]["who"]
+    if given is not None:  # the lead the prompt offers, copied as asked
+        facts.append({"text": given[1], "evidence": [given[0]]})
+    elif header is not None and header[1] is not None:
         facts.append({"text": lead(header[1].group(0)), "evidence": [header[0]]})
-    sentences = [(i, g, t) for i, g, t in items if not t.startswith("标题：")]
+    sentences = [(i, g, t) for i, g, t in items if not t.startswith("标题：") and not g.endswith("导语")]
     first_group = sentences[0][1] if sentences else ""
-    picked = [s for s in sentences if s[1] == first_group][:3] + [s for s in sentences if s[1] != first_group][:1]
+    most = int(_field(prompt, "- facts").partition("两到")[2][:1] or 4)  # the prompt says how many: obeyed
+    picked = [s for s in sentences if s[1] == first_group][:most - 2] + \
+        [s for s in sentences if s[1] != first_group][:1]
     facts += [{"text": t, "evidence": [i]} for i, _g, t in picked]
     interpretation = [{"text": f"这表明，{label}相关工作正在加快推进，后续落地情况值得持续跟踪。",
                        "evidence": [picked[0][0]] if picked else []}]
@@ -237,19 +265,32 @@ def rewrite_answer(prompt: str) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- the server
 
+PIECE_CHARS = 6  # characters per streamed piece (real servers stream about one token at a time)
+
+
 class FakeLLMServer:
     """A chat-completions endpoint on 127.0.0.1 (a random port), answering with a ScriptedModel."""
 
-    def __init__(self, model: ScriptedModel | None = None, api_key: str | None = None) -> None:
+    def __init__(self, model: ScriptedModel | None = None, api_key: str | None = None, *,
+                 slots: int | None = None, context: int | None = None, serial: bool = False,
+                 interrupting: bool = False) -> None:
         self.model = model or ScriptedModel()
         self.api_key = api_key
+        self.slots = slots
+        self.context = context
         self.calls: list[Call] = []
+        self.probes: list[str] = []
         self.errors: list[str] = []
+        self.interrupted = 0
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self._serial = threading.Lock() if serial or interrupting else None
+        self._interrupting = interrupting
+        self._current: threading.Event | None = None  # set to end the answer being streamed
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._stopped = False
 
     @property
     def url(self) -> str:
@@ -265,6 +306,14 @@ class FakeLLMServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop serving and close the port: later connections are refused (a model server that went away)."""
+        with self._lock:
+            if self._stopped:
+                return
+            self._stopped = True
         self._stop.set()
         self._server.shutdown()
         self._server.server_close()
@@ -279,6 +328,18 @@ class FakeLLMServer:
         with self._lock:
             return self.model.reply(call)
 
+    def _probe(self, path: str) -> tuple[int, str]:
+        """Answer a GET: /props when the server reports slots or context, /v1/models always."""
+        self.probes.append(path)
+        if path == "/props" and (self.slots or self.context):
+            props: dict[str, Any] = {"default_generation_settings": {"n_ctx": self.context}}
+            if self.slots:
+                props["total_slots"] = self.slots
+            return 200, json.dumps(props)
+        if path == "/v1/models":
+            return 200, json.dumps({"object": "list", "data": [{"id": "fake-chat", "object": "model"}]})
+        return 404, json.dumps({"error": {"message": f"no route {path}"}})
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         """Return the request handler class bound to this server."""
         outer = self
@@ -289,8 +350,13 @@ class FakeLLMServer:
             def log_message(self, format: str, *args: Any) -> None:
                 """Stay quiet."""
 
+            def do_GET(self) -> None:
+                """Answer a probe."""
+                status, text = outer._probe(self.path.rstrip("/"))
+                self._send(status, text, {})
+
             def do_POST(self) -> None:
-                """Answer a chat-completions request."""
+                """Answer a chat-completions request (one at a time when the server is serial)."""
                 try:
                     length = int(self.headers.get("content-length", "0"))
                     body = json.loads(self.rfile.read(length) or b"{}")
@@ -300,13 +366,98 @@ class FakeLLMServer:
                     call = Call(body, {k.lower(): v for k, v in self.headers.items()})
                     with outer._lock:
                         outer.calls.append(call)
-                    reply = outer._respond(call)
-                    if reply.delay and outer._stop.wait(reply.delay):
+                        if outer._interrupting and outer._current is not None:
+                            outer._current.set()  # llama-cpp-python ends the answer being streamed
+                    if outer._serial is None:
+                        self._answer(call)
                         return
-                    self._send(reply.status, _body(reply, call), reply.headers)
+                    with outer._serial:
+                        self._answer(call)
                 except Exception as exc:
                     outer.errors.append(f"{type(exc).__name__}: {exc}")
                     raise
+
+            def _answer(self, call: Call) -> None:
+                """Send the scripted reply: streamed when asked, else in one piece."""
+                reply = outer._respond(call)
+                if reply.delay and outer._stop.wait(reply.delay):
+                    return
+                if reply.status == 200 and reply.body is None and call.body.get("stream"):
+                    self._stream(reply, call)
+                else:
+                    self._send(reply.status, _body(reply, call), reply.headers)
+                if reply.stop_server:
+                    threading.Thread(target=outer.stop, daemon=True).start()
+
+            def _stream(self, reply: Reply, call: Call) -> None:
+                """Stream the reply's content as chat-completion chunks, misbehaving as scripted."""
+                ended = threading.Event()
+                with outer._lock:
+                    outer._current = ended
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+                    self.send_header("Connection", "close")
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self._pieces(reply, call, ended)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a silence test)
+                finally:
+                    with outer._lock:
+                        if outer._current is ended:
+                            outer._current = None
+                self.close_connection = True
+
+            def _pieces(self, reply: Reply, call: Call, ended: threading.Event) -> None:
+                """Write the pieces, then the finish chunk and [DONE] (unless scripted otherwise)."""
+                content = reply.content or ""
+                pieces = [content[i:i + PIECE_CHARS] for i in range(0, len(content), PIECE_CHARS)]
+                self._event({"choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]})
+                for n, piece in enumerate(pieces):
+                    if ended.is_set():
+                        outer.interrupted += 1
+                        self._line("data: [DONE]")
+                        return
+                    if reply.cut_after is not None and n >= reply.cut_after:
+                        self.connection.shutdown(2)  # a dropped connection: no [DONE], no finish
+                        return
+                    if reply.error_after is not None and n >= reply.error_after:
+                        self._line('data: {"error": {"message": "out of memory while decoding", "code": 500}}')
+                        return
+                    if reply.end_after is not None and n >= reply.end_after:
+                        self._line("data: [DONE]")
+                        return
+                    if reply.pause is not None and n == reply.pause[0]:
+                        self._silence(reply.pause[1], reply.pings)
+                    if reply.token_delay and outer._stop.wait(reply.token_delay):
+                        return
+                    self._event({"choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]})
+                final: dict[str, Any] = {"choices": [{"index": 0, "delta": {}, "finish_reason": reply.finish_reason}]}
+                if reply.usage:
+                    final["usage"] = _usage(call, content)
+                self._event(final)
+                self._line("data: [DONE]")
+
+            def _silence(self, seconds: float, pings: float) -> None:
+                """Send nothing but keep-alive comments (if any) for a while."""
+                until = time.monotonic() + seconds
+                while (left := until - time.monotonic()) > 0:
+                    if outer._stop.wait(min(left, pings or left)):
+                        return
+                    if pings and until - time.monotonic() > 0:
+                        self._line(": ping")
+
+            def _event(self, data: dict[str, Any]) -> None:
+                """Write one data line."""
+                data = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", **data}
+                self._line("data: " + json.dumps(data, ensure_ascii=False))
+
+            def _line(self, text: str) -> None:
+                """Write one line of the event stream and a blank line, and flush."""
+                self.wfile.write((text + "\n\n").encode("utf-8"))
+                self.wfile.flush()
 
             def _send(self, status: int, text: str, headers: dict[str, str]) -> None:
                 """Write a JSON response."""
@@ -325,6 +476,12 @@ class FakeLLMServer:
         return Handler
 
 
+def _usage(call: Call, content: str) -> dict[str, int]:
+    """Return the usage object: the prompt's and the answer's characters stand in for tokens."""
+    prompt = sum(len(m.get("content", "")) for m in call.messages)
+    return {"prompt_tokens": prompt, "completion_tokens": len(content), "total_tokens": prompt + len(content)}
+
+
 def _body(reply: Reply, call: Call) -> str:
     """Return the response body: a raw one, or a chat completion carrying the reply's content."""
     if reply.body is not None:
@@ -338,7 +495,5 @@ def _body(reply: Reply, call: Call) -> str:
                      "finish_reason": reply.finish_reason}],
     }
     if reply.usage:
-        prompt = sum(len(m.get("content", "")) for m in call.messages)
-        completion["usage"] = {"prompt_tokens": prompt, "completion_tokens": len(content),
-                               "total_tokens": prompt + len(content)}
+        completion["usage"] = _usage(call, content)
     return json.dumps(completion, ensure_ascii=False)

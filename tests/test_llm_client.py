@@ -22,17 +22,9 @@ from storyfixtures import config_data
 from dailybrief.config import ConfigError, LLMSettings, parse_config
 from dailybrief.store.archive import Archive
 from dailybrief.write.llm.cache import ArchiveCache
-from dailybrief.write.llm.client import (
-    BudgetExhausted,
-    ChatClient,
-    Completion,
-    LLMFailed,
-    LLMUnavailable,
-    cache_key,
-    read_api_key,
-    with_llm,
-)
+from dailybrief.write.llm.client import ChatClient, cache_key, read_api_key, with_llm
 from dailybrief.write.llm.parse import Invalid, SectionOut, extract_json, is_chinese, strip_reasoning, validate
+from dailybrief.write.llm.records import BudgetExhausted, Completion, LLMFailed, LLMUnavailable
 
 T = TypeVar("T")
 CHAT = [{"role": "system", "content": "你是编辑。"},
@@ -173,9 +165,10 @@ def test_the_archive_cache_answers_a_later_run_without_a_call(tmp_path: Path):
         assert ask(first).content == "第一次的回答"
         later = ChatClient(settings(server.url), None, ArchiveCache(archive))
         again = ask(later)
-        assert archive.llm_cache_size() == 1
+        assert archive.llm_cache_size() == 2  # the answer, and what the server said about itself
     assert again.content == "第一次的回答" and again.cached
     assert len(server.calls) == 1
+    assert server.probes.count("/props") == 1  # the later client read the server's facts from the cache
     assert later.usage.calls == 0 and later.usage.cached == 1
 
 
@@ -184,7 +177,8 @@ def test_the_cache_key_covers_model_prompt_evidence_and_sampling():
     assert base == cache_key("m", [dict(m) for m in CHAT], 100, 0.2)
     other_evidence = [CHAT[0], {"role": "user", "content": CHAT[1]["content"] + "E9 新增的证据句。"}]
     assert len({base, cache_key("n", CHAT, 100, 0.2), cache_key("m", other_evidence, 100, 0.2),
-                cache_key("m", CHAT, 200, 0.2), cache_key("m", CHAT, 100, 0.7)}) == 5
+                cache_key("m", CHAT, 200, 0.2), cache_key("m", CHAT, 100, 0.7),
+                cache_key("m", CHAT, 100, 0.2, json_mode=True)}) == 6
 
 
 def test_the_budget_refuses_a_call_that_would_start_beyond_it():
@@ -261,7 +255,7 @@ def test_reasoning_fences_chatter_and_trailing_commas_are_tolerated(answer):
     (GOOD_TEXT[:-30], "the JSON is broken"),
     ('{"heading": "标题没有逗号", "facts": [{"text": "6月8日，国家数据局印发实施方案。", "evidence": ["E1"]}]}',
      "heading: .*event，implication"),
-    (GOOD_TEXT.replace('"E2"', '"E9"'), "evidence id E9 does not exist .*E1–E2"),
+    (GOOD_TEXT.replace('"E1"', '"E9"'), "evidence id E9 does not exist .*E1–E2"),
     (GOOD_TEXT.replace('"evidence": ["E1"]', '"evidence": []'), "must list the evidence ids"),
     (json.dumps({**GOOD, "facts": [{"text": "On June 8 the National Data Administration issued a plan.",
                                     "evidence": ["E1"]}]}), "must be written in Chinese"),

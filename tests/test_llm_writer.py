@@ -100,7 +100,7 @@ def test_every_generated_sentence_cites_the_articles_of_its_evidence_ids():
     def spread(data: dict[str, Any], call: Call) -> dict[str, Any]:
         """Let one sentence rest on evidence from two articles, and remember the answer."""
         ids = prompt_ids(call.prompt)
-        groups = dict(re.findall(r"^(E\d+)（(A\d+)）", call.prompt, re.M))
+        groups = dict(re.findall(r"^(E\d+)（(A\d+)[，）]", call.prompt, re.M))
         other = next((i for i in ids if groups[i] != groups[ids[0]]), None)
         if other:
             data["facts"][-1]["evidence"].append(other)
@@ -108,11 +108,15 @@ def test_every_generated_sentence_cites_the_articles_of_its_evidence_ids():
         return data
 
     with FakeLLMServer(ScriptedModel().edit("section", spread, when=FirstSection())) as server:
-        brief, _report = write(llm_config(server.url, concurrency=1))
+        config = llm_config(server.url, concurrency=1)
+        brief, _report = write(config)
     answer, prompt = answers[0]["data"], answers[0]["prompt"]
-    groups = dict(re.findall(r"^(E\d+)（(A\d+)）", prompt, re.M))
+    groups = dict(re.findall(r"^(E\d+)（(A\d+)[，）]", prompt, re.M))
+    # A1 is the story's primary (its line is the lead); the others say who published them in their title line
+    primary = next(s.primary for s in stories(config) if s.id == brief.sections[0].story_id)
     publishers = {a: (who, f"{int(y)}-{int(m):02d}-{int(d):02d}") for a, who, y, m, d in
-                  re.findall(r"^(A\d+)：([^，]+)，(\d{4})年(\d+)月(\d+)日发布", prompt, re.M)}
+                  re.findall(r"^E\d+（(A\d+)）标题：.*（([^（）]*?)(\d{4})年(\d+)月(\d+)日发布）$", prompt, re.M)}
+    publishers["A1"] = (primary.publisher, primary.published.isoformat() if primary.published else "")
     ref_of = {(r.publisher, r.date.isoformat() if r.date else ""): r.id for r in reversed(brief.references)
               if r.role == "event"}
     by_text = {s.text: s for p in brief.sections[0].paragraphs for s in p}
@@ -138,11 +142,16 @@ def test_facts_the_model_leaves_out_are_added_from_the_extractive_writer():
     extractive, _v = compose_brief(stories(config), config, ISSUE)
     lead = extractive.sections[0].paragraphs[0][0]  # the extractive writer's composed lead, not a pick
     picks = [s.text for p in extractive.sections[0].paragraphs for s in p if s.kind == "fact" and s is not lead]
-    ours = {s.text: s.status for p in brief.sections[0].paragraphs for s in p}
+    facts = [s for p in brief.sections[0].paragraphs for s in p if s.kind == "fact"]
+    ours = {s.text: s.status for s in facts}
     added = [text for text in picks if ours.get(text) == "extractive"]
-    assert len(added) >= len(picks) - 1 and set(picks) >= set(added)
-    # A pick left out restates facts already there (no fact twice): every fact of every pick is in the section.
-    assert set().union(*(_facts(t) for t in picks)) <= set().union(*(_facts(t) for t in ours))
+    assert added and set(picks) >= set(added)
+    # Picks are added within the section's budget of fact characters; one left out would not fit.
+    budget = config.brief.section_chars
+    length = sum(len(s.text) for s in facts)
+    assert length <= budget
+    left_out = [t for t in picks if t not in ours and _facts(t) - set().union(*(_facts(s.text) for s in facts))]
+    assert all(length + len(t) > budget for t in left_out)
     assert brief.sections[0].paragraphs[0][0].status == "generated"  # the model's lead stays first
     assert unsupported(brief) == []
 
@@ -173,38 +182,68 @@ def test_broken_json_gets_one_repair_carrying_the_parse_error():
     assert by_model(brief, 1)
 
 
-def test_a_truncated_answer_is_asked_again_with_a_larger_limit():
+def cut_after_facts(model: ScriptedModel, call: Call, keep: int) -> Reply:
+    """Return the model's answer cut off at the output limit in the middle of fact sentence `keep + 1`."""
+    answer = own_answer(model, call)
+    texts = [f["text"] for f in json.loads(answer)["facts"]]
+    at = answer.index(json.dumps(texts[keep], ensure_ascii=False)) + 12
+    return Reply(answer[:at], finish_reason="length")
+
+
+def test_an_answer_cut_off_mid_json_keeps_its_complete_sentences_without_another_call():
     model = ScriptedModel()
-    model.script("section", lambda call: Reply(own_answer(model, call)[:150], finish_reason="length"),
-                 when=FirstSection())
+    whole: list[str] = []
+
+    def cut(call: Call) -> Reply:
+        """Cut the answer in its third fact sentence."""
+        whole.extend(f["text"] for f in model.answer(call)["facts"])
+        return cut_after_facts(model, call, 2)
+
+    model.script("section", cut, when=FirstSection())
+    with FakeLLMServer(model) as server:
+        brief, report = write(llm_config(server.url, concurrency=1))
+    assert len(calls_of(server, "section")) == 5 and "repair" not in server.tasks()  # no second request
+    texts = [s.text for p in brief.sections[0].paragraphs for s in p if s.status == "generated"]
+    assert whole[0] in texts and whole[1] in texts and whole[2] not in texts
+    assert report.tidied["an answer cut off at the output limit read up to its last complete element"] == 1
+    assert by_model(brief, 1) and unsupported(brief) == []
+
+
+def cut_in_heading(model: ScriptedModel, call: Call) -> Reply:
+    """Return the answer cut off inside its heading: nothing usable before the cut."""
+    return Reply(own_answer(model, call)[:20], finish_reason="length")
+
+
+def test_an_answer_cut_off_before_anything_usable_is_asked_again_with_a_larger_limit():
+    model = ScriptedModel()
+    model.script("section", lambda call: cut_in_heading(model, call), when=FirstSection())
     with FakeLLMServer(model) as server:
         config = llm_config(server.url, concurrency=1, max_output_tokens=800)
         brief, _report = write(config)
-    section_calls = calls_of(server, "section")
-    first = section_calls[0]
-    retry = next(c for c in section_calls[1:] if c.prompt == first.prompt)
+    first, retry = calls_of(server, "section")[:2]  # one request at a time: section 1's, then its retry
     assert first.max_tokens == 800 and retry.max_tokens == 1600
+    # A larger answer leaves less room for evidence: the retry's prompt is no longer than the first.
+    assert len(prompt_ids(retry.prompt)) <= len(prompt_ids(first.prompt))
     assert by_model(brief, 1)
 
 
 def test_truncated_twice_becomes_a_smaller_request():
     model = ScriptedModel()
-    cut = lambda call: Reply(own_answer(model, call)[:150], finish_reason="length")  # noqa: E731
-    model.script("section", cut, cut, when=FirstSection())
+    model.script("section", lambda call: cut_in_heading(model, call), lambda call: cut_in_heading(model, call),
+                 when=FirstSection())
     with FakeLLMServer(model) as server:
         brief, _report = write(llm_config(server.url, concurrency=1))
     section_calls = calls_of(server, "section")
     first = section_calls[0]
     smaller = next(c for c in section_calls if "本节的主题词" in c.prompt and c.prompt != first.prompt
-                   and c.max_tokens == 2 * first.max_tokens)
+                   and c.max_tokens == 2 * first.max_tokens and "两到3句" in c.prompt)
     assert len(prompt_ids(smaller.prompt)) < len(prompt_ids(first.prompt))
-    assert "最多 3 句" in smaller.prompt
     assert by_model(brief, 1)
 
 
 def test_an_answer_cut_off_every_time_leaves_the_section_to_the_extractive_writer():
     model = ScriptedModel()
-    cut = lambda call: Reply(own_answer(model, call)[:150], finish_reason="length")  # noqa: E731
+    cut = lambda call: cut_in_heading(model, call)  # noqa: E731
     model.script("section", cut, cut, cut, when=FirstSection())
     with FakeLLMServer(model) as server:
         brief, report = write(llm_config(server.url, concurrency=1))
@@ -254,28 +293,66 @@ def test_an_english_answer_is_sent_back_and_then_left_to_the_extractive_writer()
     assert any("section 1" in n and "Chinese" in n for n in report.notes)
 
 
-def test_an_evidence_id_that_does_not_exist_is_named_in_the_repair():
+def test_an_invented_evidence_id_is_dropped_and_the_sentence_cites_the_evidence_its_wording_comes_from():
+    answers: list[dict[str, Any]] = []
+
+    def invent(data: dict[str, Any], call: Call) -> dict[str, Any]:
+        """Cite evidence ids the prompt never gave for a sentence copied from the evidence."""
+        data["facts"][1]["evidence"] = ["E999", "E0"]
+        answers.append({"data": data, "prompt": call.prompt})
+        return data
+
+    model = ScriptedModel().edit("section", invent, when=FirstSection())
+    with FakeLLMServer(model) as server:
+        brief, report = write(llm_config(server.url, concurrency=1))
+    assert "repair" not in server.tasks()
+    fact = answers[0]["data"]["facts"][1]["text"]
+    sentence = next(s for p in brief.sections[0].paragraphs for s in p if s.text == fact)
+    primary = next(r for r in brief.references if r.id == brief.sections[0].paragraphs[0][0].cites[0])
+    assert sentence.status == "generated" and sentence.cites == (primary.id,)
+    assert report.tidied["invented evidence id dropped (E999, E0)"] == 1
+    assert report.tidied["a fact without evidence ids matched to its evidence"] == 1
+    assert unsupported(brief) == []
+
+
+def test_a_sentence_with_invented_ids_whose_wording_matches_no_evidence_is_dropped_alone():
     def invent(data: dict[str, Any], _call: Call) -> dict[str, Any]:
-        """Cite an evidence id the prompt never gave."""
-        data["facts"][0]["evidence"] = ["E999"]
+        """Add a sentence of the model's own, citing an id that does not exist."""
+        data["facts"].insert(1, {"text": "这项工作受到社会各界广泛好评和高度关注。", "evidence": ["E77"]})
         return data
 
     model = ScriptedModel().edit("section", invent, when=FirstSection())
     with FakeLLMServer(model) as server:
         brief, _report = write(llm_config(server.url, concurrency=1))
-    assert "evidence id E999 does not exist" in calls_of(server, "repair")[0].prompt
-    assert by_model(brief, 1)
+    assert "repair" not in server.tasks() and by_model(brief, 1)
+    assert "广泛好评" not in " ".join(s.text for _w, s in sentences(brief))
 
 
 # ------------------------------------------------------------------ the verification loop
+
+def test_a_hallucinated_number_in_one_clause_is_left_out_with_its_clause_without_a_call():
+    def added(data: dict[str, Any], _call: Call) -> dict[str, Any]:
+        """Append a clause with a figure no evidence states to a fact sentence."""
+        data["facts"][1]["text"] = data["facts"][1]["text"].rstrip("。") + "，总投资98765亿元。"
+        return data
+
+    model = ScriptedModel().edit("section", added, when=FirstSection())
+    with FakeLLMServer(model) as server:
+        brief, report = write(llm_config(server.url, concurrency=1))
+    assert "rewrite" not in server.tasks()
+    texts = " ".join(s.text for _w, s in sentences(brief))
+    assert "98765" not in texts and "repaired" in section_status(brief, 1)
+    assert report.tidied["a clause its evidence does not support left out"] >= 1
+    assert unsupported(brief) == []
+
 
 def test_a_hallucinated_number_gets_one_rewrite_request_and_the_sentence_is_repaired():
     seen: dict[str, str] = {}
 
     def remember(data: dict[str, Any], call: Call) -> dict[str, Any]:
-        """Hallucinate and remember the invented number."""
-        data = hallucinate(data, call)
-        seen["number"] = data.pop("hallucinated")
+        """Give a one-clause fact sentence a number no evidence states, and remember it."""
+        data["facts"][1]["text"] = "方案提出培育98765家专精特新企业。"
+        seen["number"] = "98765"
         return data
 
     model = ScriptedModel().edit("section", remember, when=FirstSection())
@@ -283,8 +360,10 @@ def test_a_hallucinated_number_gets_one_rewrite_request_and_the_sentence_is_repa
         brief, _report = write(llm_config(server.url, concurrency=1))
     rewrites = calls_of(server, "rewrite")
     assert len(rewrites) == 1
-    # the unsupported item is named, with why (here the number stands inside a 《title》, which no source names)
+    # the unsupported item is named, with why, in a request continuing the section's conversation
     assert re.search(rf"证据中找不到：[^\n]*{seen['number']}[^\n]*（原文", rewrites[0].prompt)
+    assert [m["role"] for m in rewrites[0].messages] == ["system", "user", "assistant", "user"]
+    assert rewrites[0].messages[1]["content"] == calls_of(server, "section")[0].prompt
     assert "repaired" in section_status(brief, 1)
     assert seen["number"] not in " ".join(s.text for _w, s in sentences(brief))
     assert unsupported(brief) == []
@@ -292,6 +371,11 @@ def test_a_hallucinated_number_gets_one_rewrite_request_and_the_sentence_is_repa
 
 def test_a_hallucination_the_rewrite_keeps_is_replaced_by_its_source_sentence():
     failing: dict[str, str] = {}
+
+    def hallucinate(data: dict[str, Any], _call: Call) -> dict[str, Any]:
+        """Give a one-clause fact sentence copied from its evidence a number no evidence states."""
+        data["facts"][1]["text"] = "方案提出培育98765家专精特新企业。"
+        return data
 
     def keep(data: dict[str, Any], call: Call) -> dict[str, Any]:
         """Answer the rewrite with the same unsupported sentences."""
@@ -360,6 +444,20 @@ def test_a_slow_answer_past_timeout_s_falls_back_for_that_section_only():
     assert report.sections_generated == 4
 
 
+def test_the_model_server_stopping_mid_brief_leaves_the_rest_extractive_and_says_so():
+    model = ScriptedModel().script("section", Reply(), Reply(stop_server=True))  # stops after section 2's answer
+    with FakeLLMServer(model) as server:
+        brief, report = write(llm_config(server.url, concurrency=1, retries=1))
+    assert by_model(brief, 1) and by_model(brief, 2)
+    assert all(section_status(brief, n) == {"extractive"} for n in (3, 4, 5))
+    assert {s.status for s in brief.summary} == {"extractive"}  # asked nothing more once the server was gone
+    assert report.notes[0].startswith("the LLM endpoint became unusable: cannot connect")
+    assert "the extractive writer wrote 3 of 5 sections" in report.notes[0]
+    assert "the model became unusable" in report.line() and "2 of 5 sections written by the model" in report.line()
+    assert brief_to_json(brief, report.record())["llm"]["notes"] == report.notes
+    assert unsupported(brief) == []
+
+
 def test_endpoint_down_gives_the_extractive_brief_and_one_note():
     config = llm_config(f"http://127.0.0.1:{closed_port()}/v1", retries=1)
     brief, report = write(config)
@@ -368,7 +466,7 @@ def test_endpoint_down_gives_the_extractive_brief_and_one_note():
     assert [s.text for _w, s in sentences(brief)] == [s.text for _w, s in sentences(extractive)]
     assert {s.status for _w, s in sentences(brief)} == {"extractive"}
     assert len(report.notes) == 1 and "cannot connect" in report.notes[0] and "connection refused" in report.notes[0]
-    assert report.usage.calls <= config.llm.concurrency * (config.llm.retries + 1)  # type: ignore[union-attr]
+    assert report.usage.calls <= config.llm.concurrency * (config.llm.retries + 1)  # type: ignore[union-attr,operator]
 
 
 def test_a_budget_spent_mid_brief_leaves_the_remaining_sections_extractive():
@@ -419,7 +517,7 @@ def test_the_writer_runs_inside_an_event_loop_with_the_archive_cache(tmp_path):
             return len(brief.sections)
 
         assert asyncio.run(inside_a_web_handler()) == 5
-        assert archive.llm_cache_size() == len(server.calls)
+        assert archive.llm_cache_size() == len(server.calls) + 1  # and what the server said about itself
 
 
 def test_statuses_are_only_generated_repaired_or_extractive():
@@ -439,12 +537,12 @@ def test_an_unexpected_error_handling_one_answer_falls_back_and_the_brief_is_sti
     real = llmwriter.fact_floor
     seen: list[str] = []
 
-    def broken_once(written: list[Any], draft: Any) -> list[Any]:
+    def broken_once(written: list[Any], draft: Any, budget: int) -> list[Any]:
         """Fail for the first section handled, as a bug in handling an odd answer would."""
         seen.append(draft.story.id)
         if len(seen) == 1:
             raise KeyError("E7")
-        return real(written, draft)
+        return real(written, draft, budget)
 
     monkeypatch.setattr(llmwriter, "fact_floor", broken_once)
     with FakeLLMServer() as server:

@@ -188,7 +188,12 @@ class LLMSettings(_Strict):
     """The optional `[llm]` table: an OpenAI-compatible chat-completions endpoint for the LLM writer.
 
     The API key is never in the file: `api_key_env` names the environment variable that holds it
-    (leave it out for a local server that needs none).
+    (leave it out for a local server that needs none). Answers are streamed: `silence_timeout_s`
+    is how long the server may send no token (the wait for the first one included) and
+    `timeout_s` the upper bound on a whole answer. `concurrency` and `context_tokens` cap what
+    the server reports (its slots, its context window); when it reports nothing they decide,
+    and when they are not set either a server on this machine gets one request at a time and
+    every server a 4096-token context.
     """
 
     base_url: str = Field(min_length=1)
@@ -196,10 +201,13 @@ class LLMSettings(_Strict):
     api_key_env: str | None = None
     temperature: Annotated[float, Field(ge=0, le=2)] = 0.2
     max_output_tokens: Annotated[int, Field(ge=64, le=65536)] = 1500
-    timeout_s: Annotated[float, Field(gt=0, le=3600)] = 120.0
-    concurrency: Annotated[int, Field(ge=1, le=64)] = 2
+    timeout_s: Annotated[float, Field(gt=0, le=7200)] = 900.0
+    silence_timeout_s: Annotated[float, Field(gt=0, le=3600)] = 120.0
+    concurrency: Annotated[int, Field(ge=1, le=64)] | None = None
+    context_tokens: Annotated[int, Field(ge=512, le=10_000_000)] | None = None
     budget_tokens: Annotated[int, Field(ge=1)] | None = None
     retries: Annotated[int, Field(ge=0, le=10)] = 2
+    json_mode: bool = True  # ask for `response_format: json_object`; dropped for the run when the server refuses it
 
     @field_validator("base_url")
     @classmethod

@@ -25,7 +25,7 @@ DOTS = "·•・"
 
 
 @dataclass(frozen=True)
-class _Token:
+class Token:
     """A word the tokenizer cut, with its tag and span."""
 
     word: str
@@ -40,11 +40,11 @@ def _known() -> re.Pattern[str]:
     return re.compile(alternation(tuple(sorted(lexicon().aliases, key=lambda n: (-len(n), n)))))
 
 
-def _tokens(masked: str) -> list[_Token]:
-    """Return the tagged words of a text with their spans."""
+def tagged(text: str) -> list[Token]:
+    """Return the tagged words of a text with their spans (the actor names are words)."""
     out, at = [], 0
-    for word, tag in tokenizer(tuple(lexicon().aliases)).tag(masked):
-        out.append(_Token(word, tag, at, at + len(word)))
+    for word, tag in tokenizer(tuple(lexicon().aliases)).tag(text):
+        out.append(Token(word, tag, at, at + len(word)))
         at += len(word)
     return out
 
@@ -56,7 +56,7 @@ def _looks_like_person(word: str, words: Lexicon) -> bool:
     return word[0] in words.surnames and 2 <= len(word) <= 3
 
 
-def _is_name(token: _Token, words: Lexicon) -> bool:
+def _is_name(token: Token, words: Lexicon) -> bool:
     """Say whether a tagged word names a place, person or organisation (the tokenizer's tag and its form agree)."""
     word, tag = token.word, token.tag
     if tag not in words.entity_tags or len(word) < 2 or not _CJK.match(word) or word in words.not_actors:
@@ -71,7 +71,7 @@ def _is_name(token: _Token, words: Lexicon) -> bool:
     return True
 
 
-def _org_end(tokens: list[_Token], first: int, words: Lexicon) -> int:
+def _org_end(tokens: list[Token], first: int, words: Lexicon) -> int:
     """Return the index after the organisation that starts at token `first`, or `first` when there is none."""
     end = first
     for k in range(first + 1, min(len(tokens), first + 1 + MAX_ORG_WORDS)):
@@ -83,7 +83,7 @@ def _org_end(tokens: list[_Token], first: int, words: Lexicon) -> int:
     return end
 
 
-def _ends_organisation(token: _Token, words: Lexicon) -> bool:
+def _ends_organisation(token: Token, words: Lexicon) -> bool:
     """Say whether a word ends an organisation's name: a suffix itself (局), or a name word ending in one.
 
     A word that ends in a suffix but names nothing (部署, 布局, 团队) or is not a noun does not.
@@ -95,7 +95,7 @@ def _ends_organisation(token: _Token, words: Lexicon) -> bool:
     return token.tag in {"n", "ng", "j", "nz", ""} and any(token.word.endswith(s) for s in words.org_suffixes)
 
 
-def _person(tokens: list[_Token], k: int, words: Lexicon) -> int:
+def _person(tokens: list[Token], k: int, words: Lexicon) -> int:
     """Return the index after a person's name starting at token k (surname + given name, dotted parts), or k."""
     token = tokens[k]
     if len(token.word) == 1 and token.word in words.surnames and k + 1 < len(tokens):
@@ -119,7 +119,7 @@ def scan_actors(scan: Scan) -> None:
     for match in _known().finditer(masked):
         scan.add(Claim("actor", scan.text[match.start():match.end()], match.start(), match.end(),
                        key=match.group(), parts=(match.group(),)))
-    tokens = _tokens(scan.masked())
+    tokens = tagged(scan.masked())
     k = 0
     while k < len(tokens):
         token = tokens[k]
@@ -140,7 +140,7 @@ def scan_actors(scan: Scan) -> None:
         k += 1
 
 
-def _add_actor(scan: Scan, span: list[_Token], person: bool, words: Lexicon) -> None:
+def _add_actor(scan: Scan, span: list[Token], person: bool, words: Lexicon) -> None:
     """Add the actor these tokens name, with its parts (a person's name is one part)."""
     start, stop = span[0].start, span[-1].end
     if not scan.free(start, stop):

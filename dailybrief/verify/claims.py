@@ -8,9 +8,10 @@ What is parsed (and so checked):
 - a 《title》, a document number (工信厅通装函〔2025〕312号) or a code of letters and digits (C919),
   kind "title";
 - a quote in “…”, 「…」 or "…" of any length;
-- an actor: a government body, place, company or person (see `actors`).
+- an actor: a government body, place, company or person (see `actors`);
+- an outcome: a verb stated as done (提高了, 已印发, 取得) with what changed (see `aspect`).
 Digits inside a title, a quote, a URL or a document number are not numbers. Everything else —
-verbs, adjectives, judgements, causes — is not parsed and so not checked.
+verbs not stated as done, adjectives, judgements, causes — is not parsed and so not checked.
 
 Each claim comes with its subject: the content words of its clause (extended to the clause
 before when it has fewer than two), which support compares with the evidence sentence.
@@ -26,6 +27,7 @@ from functools import cache, cached_property
 from dailybrief.text.spans import DOC_NUMBER, DOC_NUMBER_LEAD, DOC_TITLE, IDENTIFIER, QUOTED, URL
 from dailybrief.text.tokens import tokens
 from dailybrief.verify.actors import scan_actors
+from dailybrief.verify.aspect import scan_outcomes
 from dailybrief.verify.dates import scan_dates
 from dailybrief.verify.lexicon import lexicon
 from dailybrief.verify.quantities import scan_quantities
@@ -142,8 +144,12 @@ def _subject_words(text: str) -> tuple[str, ...]:
     return tuple(w for w in tokens(text) if w not in _not_subject())
 
 
-def analyse(text: str, *, actors: bool = True) -> Analysis:
-    """Parse a sentence into its claims (actors too unless told not to) and its clauses' subject words."""
+def analyse(text: str, *, actors: bool = True, outcomes: bool | None = None) -> Analysis:
+    """Parse a sentence into its claims and its clauses' subject words.
+
+    Actors and outcomes are parsed unless told not to (`outcomes` follows `actors` when not given):
+    the writers and the evidence index compare only the facts.
+    """
     scan = Scan(text)
     _titles_and_quotes(scan)
     scan_dates(scan)
@@ -152,6 +158,8 @@ def analyse(text: str, *, actors: bool = True) -> Analysis:
     wordable = "".join(MASK if i in numbers else ch for i, ch in enumerate(scan.flat))
     if actors:
         scan_actors(scan)
+    if actors if outcomes is None else outcomes:
+        scan_outcomes(scan)
     clauses = _clauses(scan.flat)
     words = tuple(_subject_words(wordable[a:b]) for a, b in clauses)
     return Analysis(text, tuple(sorted(scan.found, key=lambda c: c.start)), clauses, words)

@@ -1,8 +1,9 @@
 """The verifier's word lists, read once from the data files beside this module.
 
 `data/units.toml` (units, measure words, numerals), `data/words.toml` (direction, bounds,
-approximations, range separators, subject stop words) and `data/actors.toml` (aliases, place
-and organisation suffixes). Heuristics live in those files, not in code.
+approximations, range separators, subject stop words, the aspect words that tell a result from
+a plan) and `data/actors.toml` (aliases, place and organisation suffixes). Heuristics live in
+those files, not in code.
 """
 
 from __future__ import annotations
@@ -25,6 +26,25 @@ class Unit:
     written: str
     dimension: str
     factor: Fraction
+
+
+@dataclass(frozen=True)
+class AspectWords:
+    """The words that tell a result from a plan (data/words.toml [aspect])."""
+
+    done_before: tuple[str, ...]
+    done_after: frozenset[str]
+    resultative: frozenset[str]
+    planned: frozenset[str]
+    content_openers: tuple[str, ...]
+    target_year: re.Pattern[str]
+    skip_tags: frozenset[str]
+    framing: frozenset[str]
+    groups: dict[str, frozenset[str]]
+
+    def forms(self, verb: str) -> frozenset[str]:
+        """Return the words that state the same outcome as a verb (itself and its group)."""
+        return self.groups.get(verb, frozenset({verb}))
 
 
 @dataclass(frozen=True)
@@ -60,6 +80,7 @@ class Lexicon:
     surnames: frozenset[str]
     compound_surnames: tuple[str, ...]
     transliteration: frozenset[str]
+    aspect: AspectWords
 
     def unit_at(self, text: str, start: int) -> Unit | None:
         """Return the longest unit written at `start` of `text`, if any."""
@@ -131,7 +152,21 @@ def lexicon() -> Lexicon:
         surnames=frozenset("".join(actors["surnames"].split())),
         compound_surnames=_longest_first(actors["compound_surnames"]),
         transliteration=frozenset("".join(actors["transliteration"].split())),
+        aspect=_aspect(words["aspect"]),
     )
+
+
+def _aspect(table: dict[str, Any]) -> AspectWords:
+    """Return the aspect words of the [aspect] table."""
+    groups: dict[str, frozenset[str]] = {}
+    for group in table["groups"]:
+        for verb in group:
+            groups[verb] = groups.get(verb, frozenset()) | frozenset(group)
+    return AspectWords(
+        done_before=_longest_first(table["done_before"]), done_after=frozenset(table["done_after"]),
+        resultative=frozenset(table["resultative"]), planned=frozenset(table["planned"]),
+        content_openers=_longest_first(table["content_openers"]), target_year=re.compile(table["target_year"]),
+        skip_tags=frozenset(table["skip_tags"]), framing=frozenset(table["framing"]), groups=groups)
 
 
 def alternation(words: tuple[str, ...]) -> str:

@@ -13,7 +13,7 @@ from typing import Literal
 
 from dailybrief.verify.numerals import WIDTH
 
-ClaimKind = Literal["quantity", "date", "title", "quote", "actor"]
+ClaimKind = Literal["quantity", "date", "title", "quote", "actor", "outcome"]
 # What masked text reads as: never a digit, a word or punctuation.
 MASK = "\ue000"
 
@@ -45,7 +45,10 @@ class DateValue:
 
 @dataclass(frozen=True)
 class Claim:
-    """One checkable statement of a sentence and its span there (`text` is the span as written)."""
+    """One checkable statement of a sentence and its span there (`text` is the span as written).
+
+    An outcome's `key` is its verb and its `parts` the words of what changed.
+    """
 
     kind: ClaimKind
     text: str
@@ -54,7 +57,7 @@ class Claim:
     key: str = ""  # compared form of a title, quote or actor
     quantity: Quantity | None = None
     date: DateValue | None = None
-    parts: tuple[str, ...] = ()  # an actor's component names (衡阳市 + 数据局)
+    parts: tuple[str, ...] = ()  # an actor's component names (衡阳市 + 数据局); what an outcome changed
 
 
 @dataclass

@@ -18,7 +18,9 @@
   full-width forms ignored).
 - An actor: a cited article names it or an alias (工信部 = 工业和信息化部), or, for an organisation
   built from parts (衡阳市 + 数据局), one sentence of it names every part; 广东省 is named by 广东.
-Not checked: what is not a claim (verbs without numbers, judgements, causes, relations between actors).
+- An outcome (提高了, 已建成, 取得): a cited sentence states the verb or one of its group as done or
+  plainly, not only as a plan (将提高, 到2030年…提高), naming half of what changed (see `aspect`).
+Not checked: what is not a claim (verbs not stated as done, judgements, causes, relations between actors).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dailybrief.verify.aspect import stated_done
 from dailybrief.verify.claims import Analysis, analyse, canonical, quote_parts
 from dailybrief.verify.dates import shown
 from dailybrief.verify.evidence import Evidence, Stated, StatedDate, title_forms
@@ -260,6 +263,16 @@ def _actor(claim: Claim, evidence: Sequence[Evidence]) -> tuple[bool, str]:
     return False, f"原文未提及{claim.text}"
 
 
+def _outcome(claim: Claim, evidence: Sequence[Evidence]) -> tuple[bool, str]:
+    """Judge an outcome: a cited sentence states it as done or plainly; a plan alone does not."""
+    done, plan = stated_done(claim, [s for ev in evidence for s in ev.sentences])
+    if done is not None:
+        return True, f"原文：“{_excerpt(done)}”"
+    if plan is not None:
+        return False, f"原文是计划或目标，不是已有的结果：“{_excerpt(plan)}”"
+    return False, "原文未说明此结果"
+
+
 def judge(analysis: Analysis, evidence: Sequence[Evidence]) -> list[ClaimVerdict]:
     """Return the verdict on every claim of a parsed sentence against the cited sources' evidence."""
     out = []
@@ -274,6 +287,8 @@ def judge(analysis: Analysis, evidence: Sequence[Evidence]) -> list[ClaimVerdict
             supported, why = _title(claim, evidence)
         elif claim.kind == "quote":
             supported, why = _quote(claim, evidence)
+        elif claim.kind == "outcome":
+            supported, why = _outcome(claim, evidence)
         else:
             supported, why = _actor(claim, evidence)
         out.append(ClaimVerdict(claim.kind, claim.text, claim.start, claim.end, supported, why))

@@ -23,7 +23,8 @@ from dailybrief.verify.support import ClaimVerdict, judge
 
 logger = logging.getLogger(__name__)
 
-CLAIM_LABELS = {"quantity": "数字", "date": "日期", "title": "文件名", "quote": "引语", "actor": "主体"}
+CLAIM_LABELS = {"quantity": "数字", "date": "日期", "title": "文件名", "quote": "引语", "actor": "主体",
+                "outcome": "结果"}
 HEADING_MAX = 32
 HEADING_MIN_HAN = 6  # a rebuilt heading says something (11月24日 alone does not)
 _CLAUSE_CUT = re.compile(r"[，；。！？,;]")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from dailybrief.store.archive import Archive
-from dailybrief.write.llm.client import Completion
+from dailybrief.write.llm.records import Completion
 
 T = TypeVar("T")
 

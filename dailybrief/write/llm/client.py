@@ -1,11 +1,24 @@
 """A client for any OpenAI-compatible chat-completions endpoint (DeepSeek, Qwen, Ollama, vLLM, llama.cpp …).
 
-What it guarantees to the writer: retries with exponential backoff on 429, 5xx, timeouts and
-dropped connections (honouring Retry-After); a cap on concurrent requests; a response cache
-(keyed by the SHA-256 of model, messages and sampling parameters, so the same prompt with the
-same evidence is asked once, in one run or across runs); a token budget per brief; usage
-counts. Errors are exceptions whose messages are one line and never contain the API key,
-which is read from the environment variable the config names and nowhere else.
+What it guarantees to the writer:
+- answers are streamed; a request ends when the server sends nothing for `silence_timeout_s`
+  (for the first token, one second more per SLOWEST_PROMPT_RATE prompt tokens: it reads the
+  prompt first) or runs past `timeout_s`, never while tokens arrive;
+- retries with exponential backoff on 429, 5xx, silence, an interrupted stream and a dropped
+  connection (honouring Retry-After);
+- the server's parallelism: the slots it reports (llama.cpp's /props, /slots), capped by
+  `concurrency`; when it reports none, `concurrency`, else one request at a time for a server on
+  this machine. A server that ends one answer when another request arrives, or keeps a request
+  waiting in silence while another is answered, has shown it serves one at a time: from then
+  on requests go one by one, most important (lowest priority number) first;
+- the context window prompts must fit (reported, or `context_tokens`): a request that would not
+  fit is not sent;
+- a response cache keyed by the SHA-256 of the whole request (model, messages, output limit,
+  temperature, JSON mode), so the same prompt is asked once, in one run or across runs; what
+  the server reported about itself is kept there too, so a re-run builds the same prompts;
+- a token budget per brief, and usage counts (calls, tokens, prompt sizes).
+Errors are exceptions whose messages are one line and never contain the API key, which is
+read from the environment variable the config names and nowhere else.
 """
 
 from __future__ import annotations
@@ -18,96 +31,49 @@ import os
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from dataclasses import asdict
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import ValidationError
 
 from dailybrief.config import Config, ConfigError, LLMSettings
+from dailybrief.write.llm.failures import connect_reason, http_problem, retry_after, token_count
+from dailybrief.write.llm.gate import Gate
+from dailybrief.write.llm.records import (
+    BudgetExhausted,
+    Completion,
+    LLMFailed,
+    LLMUnavailable,
+    MemoryCache,
+    Message,
+    ResponseCache,
+    Usage,
+)
+from dailybrief.write.llm.server import UNKNOWN_CONTEXT, ServerFacts, discover, is_local
+from dailybrief.write.llm.stream import Silence, Streamed, StreamError, read_stream
 
 logger = logging.getLogger(__name__)
 
-Message = dict[str, str]
 T = TypeVar("T")
 BACKOFF_S = 0.5
 MAX_BACKOFF_S = 8.0
 MAX_RETRY_AFTER_S = 30.0
 GIVE_UP_AFTER = 3  # consecutive failed requests before the endpoint is given up for the run
+REMOTE_CONCURRENCY = 2  # requests at once to a remote server that reports no slots and has no `concurrency`
+CONNECT_TIMEOUT_S = 30.0
+SLOWEST_PROMPT_RATE = 10.0  # prompt tokens a second: the slowest reading of a prompt waited for (a loaded CPU)
+FACTS_MARK = "server-facts"  # the finish_reason under which the cache keeps what the server reported
 
 
-class LLMError(Exception):
-    """A request that produced no usable answer; the message is one line without the key."""
+class _Retry(Exception):
+    """One attempt failed in a way a later attempt may not: the problem in one line and any Retry-After."""
 
-
-class LLMUnavailable(LLMError):
-    """The endpoint cannot be used for this run (down, key refused, unknown model): no more calls."""
-
-
-class LLMFailed(LLMError):
-    """One request failed after its retries (timeouts, 5xx, 429, a bad request); others may work."""
-
-
-class BudgetExhausted(LLMError):
-    """The brief's token budget is spent: the remaining work is extractive."""
-
-
-@dataclass(frozen=True)
-class Completion:
-    """One answer: its text, why it stopped, its token counts and whether it came from the cache."""
-
-    content: str
-    finish_reason: str
-    prompt_tokens: int
-    completion_tokens: int
-    cached: bool = False
-
-    @property
-    def truncated(self) -> bool:
-        """Say whether the answer was cut off by the output token limit."""
-        return self.finish_reason == "length"
-
-
-class ResponseCache(Protocol):
-    """Where answers are kept between calls and runs (the archive's llm_cache table)."""
-
-    def get(self, key: str) -> Completion | None:
-        """Return the answer stored under a key."""
-
-    def put(self, key: str, model: str, completion: Completion) -> None:
-        """Store an answer under a key."""
-
-
-class MemoryCache:
-    """A ResponseCache in a dict (for a run without an archive, and for tests)."""
-
-    def __init__(self) -> None:
-        self.items: dict[str, Completion] = {}
-
-    def get(self, key: str) -> Completion | None:
-        """Return the answer stored under a key."""
-        return self.items.get(key)
-
-    def put(self, key: str, model: str, completion: Completion) -> None:
-        """Store an answer under a key."""
-        self.items[key] = completion
-
-
-@dataclass
-class Usage:
-    """What the LLM cost a brief: calls made, answers from the cache, tokens, time, budget."""
-
-    model: str
-    calls: int = 0
-    cached: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    seconds: float = 0.0
-    budget_tokens: int | None = None
-    used_tokens: int = 0  # tokens of every answer the brief used, cached or not: what the budget counts
-    budget_exhausted: bool = False
-    unavailable: str | None = None
-    failures: list[str] = field(default_factory=list)
+    def __init__(self, problem: str, wait: float | None = None, *, yield_turn: bool = False) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.wait = wait
+        self.yield_turn = yield_turn  # give the slot to another request before trying again
 
 
 def run_async(factory: Callable[[], Awaitable[T]]) -> T:
@@ -124,11 +90,26 @@ def run_async(factory: Callable[[], Awaitable[T]]) -> T:
         return pool.submit(asyncio.run, main()).result()
 
 
-def cache_key(model: str, messages: Sequence[Message], max_tokens: int, temperature: float) -> str:
-    """Return the cache key of a request: SHA-256 over the model, the prompt with its evidence, and the sampling."""
-    payload = json.dumps({"model": model, "messages": list(messages), "max_tokens": max_tokens,
-                          "temperature": temperature}, ensure_ascii=False, sort_keys=True)
+def cache_key(model: str, messages: Sequence[Message], max_tokens: int, temperature: float,
+              json_mode: bool = False) -> str:
+    """Return the cache key of a request: SHA-256 over model, prompt with its evidence, sampling and JSON mode."""
+    request: dict[str, Any] = {"model": model, "messages": list(messages), "max_tokens": max_tokens,
+                               "temperature": temperature}
+    if json_mode:
+        request["json_mode"] = True
+    payload = json.dumps(request, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def facts_key(base_url: str, model: str) -> str:
+    """Return the cache key under which what a server reported about itself is kept."""
+    payload = json.dumps({"server": base_url, "model": model}, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def prompt_tokens(messages: Sequence[Message]) -> int:
+    """Return the estimated prompt size of a chat (its messages plus a few tokens of chat template each)."""
+    return sum(estimate_tokens(m["content"]) + 4 for m in messages)
 
 
 def estimate_tokens(text: str) -> int:
@@ -182,33 +163,86 @@ class ChatClient:
                  *, backoff: float = BACKOFF_S, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
         self.usage = Usage(model=settings.model, budget_tokens=settings.budget_tokens)
+        self.facts: ServerFacts | None = None
         self._key = api_key
         self._cache = cache or MemoryCache()
         self._backoff = backoff
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
-        self._gate: asyncio.Semaphore | None = None
+        self._gate: Gate | None = None
         self._locks: dict[str, asyncio.Lock] = {}
         self._failed_in_a_row = 0
+        self._one_at_a_time = False
+        self._json_mode = settings.json_mode
 
     @property
     def url(self) -> str:
         """Return the chat-completions URL."""
         return f"{self.settings.base_url}/chat/completions"
 
+    @property
+    def slots(self) -> int:
+        """Return how many requests may run at once: learned, reported (capped by the config), configured, default."""
+        if self._one_at_a_time:
+            return 1
+        reported = self.facts.slots if self.facts else None
+        configured = self.settings.concurrency
+        if reported is not None:
+            return min(reported, configured) if configured else reported
+        if configured:
+            return configured
+        return 1 if is_local(self.settings.base_url) else REMOTE_CONCURRENCY
+
+    @property
+    def context(self) -> int:
+        """Return the context window a prompt and its answer must fit in (reported, capped by the config)."""
+        reported = self.facts.context if self.facts else None
+        configured = self.settings.context_tokens
+        if reported is not None:
+            return min(reported, configured) if configured else reported
+        return configured or UNKNOWN_CONTEXT
+
+    @property
+    def silence_s(self) -> float:
+        """Return how long the server may send nothing (never longer than a whole answer may take)."""
+        return min(self.settings.silence_timeout_s, self.settings.timeout_s)
+
+    def first_token_s(self, messages: Sequence[Message]) -> float:
+        """Return how long the first token may take: the silence allowed, plus the time to read the prompt."""
+        reading = prompt_tokens(messages) / SLOWEST_PROMPT_RATE
+        return min(self.settings.silence_timeout_s + reading, self.settings.timeout_s)
+
     def session(self) -> _Session:
         """Return an async context that opens the HTTP connection pool for one event loop."""
         return _Session(self)
 
     async def _open(self) -> None:
-        """Open the connection pool and the concurrency gate (bound to the running loop)."""
+        """Open the connection pool, learn what the server reports about itself, open the gate (bound to the loop)."""
         headers = {"Content-Type": "application/json", "User-Agent": "dailybrief-llm/0.1"}
         if self._key:
             headers["Authorization"] = f"Bearer {self._key}"
-        self._http = httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(self.settings.timeout_s),
-                                       transport=self._transport, follow_redirects=False)
-        self._gate = asyncio.Semaphore(self.settings.concurrency)
+        timeout = httpx.Timeout(self.settings.timeout_s, connect=min(CONNECT_TIMEOUT_S, self.settings.timeout_s))
+        self._http = httpx.AsyncClient(headers=headers, timeout=timeout, transport=self._transport,
+                                       follow_redirects=False)
+        if self.facts is None:
+            self.facts = await self._server_facts(self._http)
+        self._gate = Gate(self.slots)
         self._locks = {}
+        self.usage.slots, self.usage.context = self.slots, self.context
+        self.usage.server_said = self.facts.said_by
+
+    async def _server_facts(self, http: httpx.AsyncClient) -> ServerFacts:
+        """Return what the server reports about itself: from the cache when it was asked before, else asked now."""
+        key = facts_key(self.settings.base_url, self.settings.model)
+        kept = self._cache.get(key)
+        if kept is not None and kept.finish_reason == FACTS_MARK:
+            try:
+                return ServerFacts(**json.loads(kept.content))
+            except (ValueError, TypeError):
+                pass  # an unreadable entry: ask again
+        facts = await discover(http, self.settings.base_url, self.settings.model)
+        self._cache.put(key, self.settings.model, Completion(json.dumps(asdict(facts)), FACTS_MARK, 0, 0))
+        return facts
 
     async def _close(self) -> None:
         """Close the connection pool."""
@@ -220,10 +254,18 @@ class ChatClient:
         """Remove the API key from a text (a server may echo it in an error message)."""
         return text.replace(self._key, "***") if self._key else text
 
-    async def complete(self, messages: Sequence[Message], max_tokens: int | None = None) -> Completion:
-        """Return the answer to a chat, from the cache when the same request was answered before."""
+    def fits(self, messages: Sequence[Message], max_tokens: int | None = None) -> bool:
+        """Say whether a prompt and an answer of `max_tokens` fit the server's context window."""
+        return prompt_tokens(messages) + (max_tokens or self.settings.max_output_tokens) <= self.context
+
+    async def complete(self, messages: Sequence[Message], max_tokens: int | None = None,
+                       priority: int = 0) -> Completion:
+        """Return the answer to a chat, from the cache when the same request was answered before.
+
+        Requests wait for a free slot in `priority` order (lower first).
+        """
         limit = max_tokens or self.settings.max_output_tokens
-        key = cache_key(self.settings.model, messages, limit, self.settings.temperature)
+        key = cache_key(self.settings.model, messages, limit, self.settings.temperature, self.settings.json_mode)
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:  # the same prompt asked twice at once is sent once
             hit = self._cache.get(key)
@@ -234,11 +276,10 @@ class ChatClient:
                 return Completion(hit.content, hit.finish_reason, hit.prompt_tokens, hit.completion_tokens, True)
             if self._gate is None or self._http is None:
                 raise RuntimeError("ChatClient.complete needs `async with client.session()`")
-            async with self._gate:  # checked after the wait: what ran meanwhile counts
-                if self.usage.unavailable:
-                    raise LLMUnavailable(self.usage.unavailable)
-                self._check_budget(messages)
-                answer = await self._send(self._http, messages, limit)
+            if not self.fits(messages, limit):
+                raise LLMFailed(f"a prompt of about {prompt_tokens(messages)} tokens and an answer of {limit} do not "
+                                f"fit the context of {self.context} tokens")
+            answer = await self._send(self._http, self._gate, messages, limit, priority)
             self._cache.put(key, self.settings.model, answer)
             return answer
 
@@ -249,54 +290,145 @@ class ChatClient:
             return
         if self.usage.budget_exhausted:  # once refused, the rest of the brief is extractive
             raise BudgetExhausted(f"token budget of {budget} spent ({self.usage.used_tokens} used)")
-        prompt = sum(estimate_tokens(m["content"]) for m in messages)
-        if self.usage.used_tokens + prompt > budget:
+        if self.usage.used_tokens + prompt_tokens(messages) > budget:
             self.usage.budget_exhausted = True
             raise BudgetExhausted(f"token budget of {budget} spent ({self.usage.used_tokens} used)")
 
-    async def _send(self, http: httpx.AsyncClient, messages: Sequence[Message], max_tokens: int) -> Completion:
-        """POST the request, retrying what may pass on a second try; count what was spent."""
-        body = {"model": self.settings.model, "messages": list(messages), "max_tokens": max_tokens,
-                "temperature": self.settings.temperature, "stream": False}
+    async def _send(self, http: httpx.AsyncClient, gate: Gate, messages: Sequence[Message], max_tokens: int,
+                    priority: int) -> Completion:
+        """Send the request in its turn at the gate, retrying what may pass on a second try.
+
+        The slot is kept while waiting to retry after a server-side failure (the next request
+        would meet it too), and given up after an answer the server cut short because another
+        request of ours was being answered (the other may finish first).
+        """
         attempts = self.settings.retries + 1
         problem, wait = "", None
-        for attempt in range(attempts):
-            if attempt:
-                await asyncio.sleep(self._delay(attempt, wait))
-                if self.usage.unavailable:  # another request found the endpoint unusable meanwhile
-                    raise LLMUnavailable(self.usage.unavailable)
-            try:
-                async with asyncio.timeout(self.settings.timeout_s):
-                    self.usage.calls += 1
-                    response = await http.post(self.url, json=body)
-            except (TimeoutError, httpx.TimeoutException):
-                problem, wait = f"no answer from {self.url} within timeout_s = {self.settings.timeout_s:g} s", None
-                continue
-            except httpx.ConnectError as exc:
-                problem, wait = f"cannot connect to {self.settings.base_url} ({_reason(exc)})", None
-                continue
-            except httpx.TransportError as exc:
-                problem, wait = f"connection to {self.settings.base_url} failed ({type(exc).__name__})", None
-                continue
-            if response.status_code == 200:
-                self._failed_in_a_row = 0
-                answer = self._completion(response, messages)
-                logger.debug("%s: %d prompt + %d completion tokens, finish_reason %s", self.settings.model,
-                             answer.prompt_tokens, answer.completion_tokens, answer.finish_reason)
-                return answer
-            problem, wait = self._http_problem(response), _retry_after(response)
-            logger.info("%s: %s (attempt %d of %d)", self.settings.model, problem, attempt + 1, attempts)
-            if response.status_code in {401, 403, 404}:
-                self.usage.unavailable = problem
-                raise LLMUnavailable(problem)
-            if response.status_code != 429 and response.status_code < 500:
-                self._failed(problem)
-                raise LLMFailed(problem)
+        attempt = 0
+        while attempt < attempts:
+            async with gate.slot(priority):
+                while attempt < attempts:
+                    if attempt:
+                        await asyncio.sleep(self._delay(attempt, wait))
+                    if self.usage.unavailable:  # another request found the endpoint unusable meanwhile
+                        raise LLMUnavailable(self.usage.unavailable)
+                    self._check_budget(messages)
+                    json_mode = self._json_mode
+                    try:
+                        answer = await self._attempt(http, gate, messages, max_tokens)
+                    except _Retry as retry:
+                        problem, wait = retry.problem, retry.wait
+                        if json_mode and not self._json_mode:
+                            continue  # the server refused JSON mode: ask again without it, not counted as a failure
+                        logger.info("%s: %s (attempt %d of %d)", self.settings.model, problem, attempt + 1, attempts)
+                        attempt += 1
+                        if retry.yield_turn:
+                            break
+                        continue
+                    self._failed_in_a_row = 0
+                    logger.debug("%s: %d prompt + %d completion tokens, finish_reason %s", self.settings.model,
+                                 answer.prompt_tokens, answer.completion_tokens, answer.finish_reason)
+                    return answer
         self._failed(problem)
         if problem.startswith("cannot connect"):
             self.usage.unavailable = problem
             raise LLMUnavailable(problem)
         raise LLMFailed(f"{problem} (after {attempts} attempts)")
+
+    def _body(self, messages: Sequence[Message], max_tokens: int) -> dict[str, Any]:
+        """Return the request body: streamed, and in JSON mode unless the server refused it."""
+        body: dict[str, Any] = {"model": self.settings.model, "messages": list(messages), "max_tokens": max_tokens,
+                                "temperature": self.settings.temperature, "stream": True}
+        if self._json_mode:
+            body["response_format"] = {"type": "json_object"}
+        return body
+
+    async def _attempt(self, http: httpx.AsyncClient, gate: Gate, messages: Sequence[Message],
+                       max_tokens: int) -> Completion:
+        """Make one request and read its streamed answer; raise _Retry for what another attempt may fix."""
+        self.usage.calls += 1
+        others = gate.running > 1  # another request of ours was being answered meanwhile
+        try:
+            first = self.first_token_s(messages)
+            async with asyncio.timeout(self.settings.timeout_s):
+                response = await _headers(http, http.build_request("POST", self.url,
+                                                                   json=self._body(messages, max_tokens)), first)
+                try:
+                    if response.status_code != 200:
+                        await response.aread()
+                        raise self._refused(response)
+                    if "text/event-stream" not in response.headers.get("content-type", ""):
+                        await response.aread()  # a server that does not stream answers in one piece
+                        return self._completion(response, messages)
+                    streamed = await read_stream(response.aiter_lines(), self.silence_s, first)
+                finally:
+                    await response.aclose()
+        except (Silence, httpx.ReadTimeout):
+            crowded = others or gate.running > 1
+            if crowded:
+                self._learn_one_at_a_time("a request waited in silence while another was answered")
+            raise _Retry(f"no token from {self.url} for silence_timeout_s = {self.silence_s:g} s",
+                         yield_turn=crowded) from None
+        except (TimeoutError, httpx.TimeoutException):
+            raise _Retry(f"no complete answer from {self.url} within timeout_s = {self.settings.timeout_s:g} s") \
+                from None
+        except httpx.ConnectError as exc:
+            raise _Retry(f"cannot connect to {self.settings.base_url} ({connect_reason(exc)})") from None
+        except httpx.TransportError as exc:
+            raise _Retry(f"connection to {self.settings.base_url} failed ({type(exc).__name__})") from None
+        except StreamError as exc:
+            raise _Retry(self.redact(str(exc))) from None
+        answer = self._count(streamed, messages)
+        if streamed.finish_reason is None:
+            crowded = others or gate.running > 1
+            if crowded:
+                self._learn_one_at_a_time("the server ended an answer when another request arrived")
+            raise _Retry(f"the answer from {self.url} stopped after {answer.completion_tokens} tokens without a "
+                         "finish_reason (the server ended the stream)", yield_turn=crowded)
+        return answer
+
+    def _learn_one_at_a_time(self, why: str) -> None:
+        """Send one request at a time from now on: the server has shown it serves one at a time."""
+        if self._one_at_a_time:
+            return
+        self._one_at_a_time = True
+        if self._gate is not None:
+            self._gate.shrink(1)
+        self.usage.slots = 1
+        message = f"{why}: the server serves one request at a time, so requests now go one by one"
+        logger.warning("%s: %s", self.settings.model, message)
+        self.usage.learned.append(message)
+
+    def _refused(self, response: httpx.Response) -> Exception:
+        """Return what a non-200 answer means: the endpoint unusable, this request failed, or a retry."""
+        problem, wait = self._http_problem(response), retry_after(response)
+        status = response.status_code
+        if status == 400 and self._json_mode and "response_format" in response.text:
+            self._json_mode = False
+            self.usage.learned.append("the server refused response_format (JSON mode): answers are read as text")
+            return _Retry(problem)
+        if status in {401, 403, 404}:
+            self.usage.unavailable = problem
+            return LLMUnavailable(problem)
+        if status != 429 and status < 500:
+            self._failed(problem)
+            return LLMFailed(problem)
+        return _Retry(problem, wait)
+
+    def _count(self, streamed: Streamed, messages: Sequence[Message]) -> Completion:
+        """Count a streamed answer's tokens (the server's usage, else estimated) and return it."""
+        usage = streamed.usage
+        prompt = token_count(usage.get("prompt_tokens")) or prompt_tokens(messages)
+        completion = token_count(usage.get("completion_tokens")) or streamed.pieces
+        self._spent(prompt, completion)
+        return Completion(streamed.content, streamed.finish_reason or "", prompt, completion)
+
+    def _spent(self, prompt: int, completion: int) -> None:
+        """Add one request's tokens to the usage."""
+        self.usage.prompt_tokens += prompt
+        self.usage.completion_tokens += completion
+        self.usage.used_tokens += prompt + completion
+        self.usage.prompt_sizes.append(prompt)
 
     def _failed(self, problem: str) -> None:
         """Count a failed request; after several in a row the endpoint is given up for the run."""
@@ -314,23 +446,11 @@ class ChatClient:
         return base * (0.75 + 0.5 * random.random())  # noqa: S311 - jitter, not cryptography
 
     def _http_problem(self, response: httpx.Response) -> str:
-        """Describe an HTTP error in one line: status, what it usually means, the server's message (key removed)."""
-        status = response.status_code
-        hint = {401: "the endpoint refused the API key", 403: "the endpoint refused the API key",
-                404: "no such endpoint or model (check base_url and model)", 429: "rate limited"}.get(
-            status, "server error" if status >= 500 else "request refused")
-        if status in {401, 403} and self.settings.api_key_env:
-            hint += f" from {self.settings.api_key_env}"
-        elif status in {401, 403}:
-            hint += " (none was sent: set api_key_env)"
-        said = ""
-        if status not in {401, 403}:  # auth errors often echo the key; say nothing of their body
-            said = _server_message(response)
-            said = f": {self.redact(said)}" if said else ""
-        return f"HTTP {status} from {self.url}: {hint}{said}"
+        """Describe an HTTP error in one line (the key removed)."""
+        return http_problem(response, self.url, self.settings.api_key_env, self.redact)
 
     def _completion(self, response: httpx.Response, messages: Sequence[Message]) -> Completion:
-        """Read a 200 answer; count its tokens (estimated when the server sends no usage)."""
+        """Read a 200 answer sent in one piece; count its tokens (estimated when the server sends no usage)."""
         try:
             data = response.json()
             choice = data["choices"][0]
@@ -341,12 +461,19 @@ class ChatClient:
             self._failed(problem)
             raise LLMFailed(problem) from None
         usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
-        prompt = _count(usage.get("prompt_tokens")) or sum(estimate_tokens(m["content"]) for m in messages)
-        completion = _count(usage.get("completion_tokens")) or estimate_tokens(content)
-        self.usage.prompt_tokens += prompt
-        self.usage.completion_tokens += completion
-        self.usage.used_tokens += prompt + completion
+        prompt = token_count(usage.get("prompt_tokens")) or prompt_tokens(messages)
+        completion = token_count(usage.get("completion_tokens")) or estimate_tokens(content)
+        self._spent(prompt, completion)
         return Completion(str(content), finish, prompt, completion)
+
+
+async def _headers(http: httpx.AsyncClient, request: httpx.Request, within_s: float) -> httpx.Response:
+    """Send a request and wait for its response headers (the body is streamed); raise Silence past `within_s`."""
+    try:
+        async with asyncio.timeout(within_s):
+            return await http.send(request, stream=True)
+    except TimeoutError:
+        raise Silence from None
 
 
 class _Session:
@@ -361,38 +488,3 @@ class _Session:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.client._close()
-
-
-def _count(value: Any) -> int:
-    """Return a token count from a usage field, 0 when absent or not a number."""
-    return value if isinstance(value, int) and value >= 0 else 0
-
-
-def _reason(exc: BaseException) -> str:
-    """Return a short reason for a connection error: the OS's words (connection refused …) when there are any."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        for error in (seen, *getattr(seen, "exceptions", ())):  # anyio groups one error per address tried
-            if isinstance(error, OSError) and error.errno:
-                return os.strerror(error.errno).lower()
-        seen = seen.__cause__ or seen.__context__
-    return (str(exc) or type(exc).__name__).splitlines()[0][:120]
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """Return the seconds a server's Retry-After header asks for (None when absent or a date)."""
-    try:
-        return max(0.0, float(response.headers.get("retry-after", "").strip()))
-    except ValueError:
-        return None
-
-
-def _server_message(response: httpx.Response) -> str:
-    """Return the error message a server put in its body, shortened to one line."""
-    try:
-        data = response.json()
-        error = data.get("error", data) if isinstance(data, dict) else data
-        message = error.get("message", "") if isinstance(error, dict) else str(error)
-    except ValueError:
-        message = response.text
-    return " ".join(str(message).split())[:160]

@@ -1,27 +1,32 @@
 """Reading what a model answered: reasoning and fences stripped, the JSON found, the shape validated.
 
-Models wrap their JSON in `<think>` blocks, Markdown fences and chatter, break it, cut it
-off, answer in English or not at all. Everything here turns an answer into a validated
-pydantic object or an `Invalid` whose one-line message can be sent back to the model in a
-repair request.
+Models wrap their JSON in `<think>` blocks, Markdown fences and chatter, write it with
+comments, single quotes or trailing commas, break it, cut it off, answer in English or not at
+all. Everything here turns an answer into a validated pydantic object or an `Invalid` whose
+one-line message can be sent back to the model in a repair request. Near-misses of the
+section and summary answers are put right first (`tidy`); an answer cut off mid-JSON can be
+salvaged up to its last complete element.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from dailybrief.write.llm.tidy import copies_example, is_chinese, read_ids, tidy_labels, tidy_section
+
 _THINK = re.compile(r"<(think|thinking|reasoning)>.*?</\1>", re.S | re.I)
 _OPEN_THINK = re.compile(r"<(?:think|thinking|reasoning)>", re.I)
 _CLOSE_THINK = re.compile(r"</(?:think|thinking|reasoning)>", re.I)
 _FENCE = re.compile(r"```[a-zA-Z0-9_-]*\s*\n?(.*?)```", re.S)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
-_EVIDENCE_ID = re.compile(r"^\s*[\[【(（]?\s*([A-Za-z]?)\s*(\d{1,4})\s*[\]】)）]?\s*$")
-_HAN = re.compile(r"[\u3400-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]")
+_PY_WORDS = {"true": "True", "false": "False", "null": "None"}
+MAX_SALVAGE_CUTS = 40
+HEADING_ID = "H"  # the id a rewrite request gives the heading
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -42,58 +47,182 @@ def strip_reasoning(text: str) -> str:
     return text.strip()
 
 
-def extract_json(answer: str) -> dict[str, Any]:
-    """Return the first JSON object in an answer, tolerating reasoning, fences and text around it."""
+def _without_comments(text: str) -> str:
+    """Remove // and /* */ comments outside strings (single- or double-quoted)."""
+    out: list[str] = []
+    i, quote = 0, ""
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            out.append(ch)
+            if ch == "\\" and i + 1 < len(text):
+                out.append(text[i + 1])
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+            out.append(ch)
+        elif text.startswith("//", i):
+            i = text.find("\n", i)
+            if i < 0:
+                break
+            continue
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = len(text) if end < 0 else end + 2
+            continue
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _python_literal(text: str) -> Any:
+    """Read a Python-style literal (single quotes, True/None written true/null); None when it is not one."""
+    converted = re.sub(r"\b(true|false|null)\b", lambda m: _PY_WORDS[m.group(1)], text)
+    try:
+        return ast.literal_eval(converted)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+
+
+def _decode(candidate: str) -> Any:
+    """Decode the JSON value at the start of a text (text after it is ignored); raise JSONDecodeError."""
+    found, _end = json.JSONDecoder().raw_decode(candidate)
+    return found
+
+
+def _forms(piece: str) -> list[str]:
+    """Return the ways a JSON object may be written by a model: as is, without trailing commas, without comments."""
+    plain = _TRAILING_COMMA.sub(r"\1", piece)
+    bare = _TRAILING_COMMA.sub(r"\1", _without_comments(piece))
+    return list(dict.fromkeys((piece, plain, bare)))
+
+
+def _closers(stack: list[str]) -> str:
+    """Return what closes the open brackets of a stack."""
+    return "".join("}" if b == "{" else "]" for b in reversed(stack))
+
+
+def salvage(text: str) -> dict[str, Any] | None:
+    """Return what an object cut off mid-JSON holds up to its last complete element, None when nothing is left.
+
+    Cut points are after an opening bracket or before a comma outside strings; from the last
+    one backwards, the text up to it with the open brackets closed is tried.
+    """
+    start = text.find("{")
+    if start < 0:
+        return None
+    stack: list[str] = []
+    cuts: list[tuple[int, list[str]]] = []
+    quote = False
+    i = start
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quote = False
+        elif ch == '"':
+            quote = True
+        elif ch in "{[":
+            stack.append(ch)
+            cuts.append((i + 1, list(stack)))
+        elif ch in "}]":
+            if not stack:
+                break
+            stack.pop()
+            if not stack:
+                return None  # the object is complete: nothing was cut off
+        elif ch == ",":
+            cuts.append((i, list(stack)))
+        i += 1
+    for end, open_brackets in reversed(cuts[-MAX_SALVAGE_CUTS:]):
+        try:
+            found = _decode(text[start:end] + _closers(open_brackets))
+        except json.JSONDecodeError:
+            continue
+        if isinstance(found, dict) and found:
+            kept: dict[str, Any] = _pruned(found)
+            return kept
+    return None
+
+
+def _pruned(value: Any) -> Any:
+    """Return a salvaged value without the empty objects a cut inside a list leaves ([…, {}])."""
+    if isinstance(value, dict):
+        return {k: _pruned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value if v != {}]
+    return value
+
+
+def extract_json(answer: str, *, salvage_cut: bool = False) -> dict[str, Any]:
+    """Return the first JSON object in an answer, tolerating reasoning, fences, comments, single quotes, chatter.
+
+    With `salvage_cut`, an object cut off mid-JSON gives what it holds up to its last complete element.
+    """
     text = strip_reasoning(answer)
     if not text:
         raise Invalid("the answer was empty" if not answer.strip() else "the answer held only reasoning, no JSON")
     pieces = [m.group(1) for m in _FENCE.finditer(text)] + [text]
+    if "```" in text and not _FENCE.search(text):  # an opening fence whose closing one was cut off
+        pieces.append(re.sub(r"^```[a-zA-Z0-9_-]*\s*", "", text.strip()))
     first_error = ""
     for piece in pieces:
         for start in (m.start() for m in re.finditer(r"\{", piece)):
             if piece.count("{", 0, start) > piece.count("}", 0, start):
                 continue  # inside an object that did not parse: its inner objects are not the answer
-            for candidate in (piece[start:], _TRAILING_COMMA.sub(r"\1", piece[start:])):
+            for candidate in _forms(piece[start:]):
                 try:
-                    found, _end = json.JSONDecoder().raw_decode(candidate)
+                    found = _decode(candidate)
                 except json.JSONDecodeError as exc:
                     first_error = first_error or f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+                    literal = _python_literal(_last_object(candidate))
+                    if isinstance(literal, dict):
+                        return literal
                     continue
                 if isinstance(found, dict):
                     return found
+    if salvage_cut:
+        for piece in pieces:
+            kept = salvage(_without_comments(piece))
+            if kept is not None:
+                return kept
     if first_error:
         raise Invalid(f"the JSON is broken: {first_error}")
     raise Invalid("the answer holds no JSON object")
 
 
-def is_chinese(text: str) -> bool:
-    """Say whether a text is written in Chinese (Han characters outnumber Latin letters; AI, GDP are fine)."""
-    han = len(_HAN.findall(text))
-    return han >= 2 and han >= len(_LATIN.findall(text))
+def _last_object(text: str) -> str:
+    """Return a text up to its last closing brace (what a Python-style literal may span)."""
+    end = text.rfind("}")
+    return text[: end + 1] if end >= 0 else text
 
 
 def _id_list(value: Any, info: ValidationInfo) -> list[str]:
-    """Normalise evidence ids (E3, "e3", 3, "[E3]") and check each exists in the prompt that was sent."""
+    """Normalise evidence ids (E3, "e3", 3, "[E3]", "E3、E5") and check each exists in the prompt that was sent."""
     items = value if isinstance(value, list) else [value] if value not in (None, "") else []
-    prefix = str((info.context or {}).get("prefix", "E"))
     known = (info.context or {}).get("ids")
     out: list[str] = []
     for item in items:
-        match = _EVIDENCE_ID.match(str(item))
-        if not match or (match.group(1) and match.group(1).upper() != prefix):
-            raise ValueError(f"{item!r} is not an evidence id like {prefix}3")
-        ident = f"{prefix}{int(match.group(2))}"
-        if known is not None and ident not in known:
-            raise ValueError(f"evidence id {ident} does not exist (use only {_span(known, prefix)})")
-        if ident not in out:
-            out.append(ident)
+        found = read_ids(item)
+        if not found:
+            raise ValueError(f"{item!r} is not an evidence id like E3")
+        for ident in found:
+            if known is not None and ident not in known:
+                raise ValueError(f"evidence id {ident} does not exist (use only {_span(known)})")
+            if ident not in out:
+                out.append(ident)
     return out
 
 
-def _span(known: Any, prefix: str) -> str:
+def _span(known: Any) -> str:
     """Describe the valid ids, e.g. E1–E23."""
-    numbers = sorted(int(k[len(prefix):]) for k in known if str(k)[len(prefix):].isdigit())
-    return f"{prefix}{numbers[0]}–{prefix}{numbers[-1]}" if numbers else "the ids given"
+    numbers = sorted(int(k[1:]) for k in known if str(k)[1:].isdigit())
+    return f"E{numbers[0]}–E{numbers[-1]}" if numbers else "the ids given"
 
 
 def _check_language(text: str, info: ValidationInfo, what: str) -> str:
@@ -128,18 +257,25 @@ class SentenceOut(_Answer):
 
     @model_validator(mode="after")
     def _cites(self, info: ValidationInfo) -> SentenceOut:
-        """Require evidence ids where the task asks for them."""
-        if (info.context or {}).get("require_evidence", True) and not self.evidence:
+        """Require evidence ids where the task asks for them (a heading rests on what its section cites)."""
+        heading = getattr(self, "id", "") == HEADING_ID
+        if (info.context or {}).get("require_evidence", True) and not self.evidence and not heading:
             raise ValueError("every sentence must list the evidence ids it rests on")
         return self
 
 
 class SectionOut(_Answer):
-    """The section task's answer: heading, fact sentences, interpretation."""
+    """The section task's answer: heading, fact sentences (the writer keeps the best ones), interpretation."""
 
-    heading: str = Field(min_length=6, max_length=48)
-    facts: list[SentenceOut] = Field(min_length=1, max_length=10)
-    interpretation: list[SentenceOut] = Field(default_factory=list, max_length=3)
+    heading: str = Field(min_length=6, max_length=40)
+    facts: list[SentenceOut] = Field(min_length=1)
+    interpretation: list[SentenceOut] = Field(default_factory=list, max_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tidy(cls, data: Any, info: ValidationInfo) -> Any:
+        """Put near-misses right first (see `tidy`)."""
+        return tidy_section(data, info.context or {})
 
     @field_validator("heading")
     @classmethod
@@ -148,6 +284,9 @@ class SectionOut(_Answer):
         value = _check_language(value.replace(",", "，").rstrip("。"), info, "the heading")
         if "，" not in value:
             raise ValueError("the heading must be 'event，implication' with a Chinese comma between them")
+        parts = value.split("，")
+        if copies_example(value, info.context or {}) or any(copies_example(p, info.context or {}) for p in parts):
+            raise ValueError("the heading copies the example's blanks: write this section's own event and implication")
         return value
 
 
@@ -157,19 +296,26 @@ class SummaryOut(_Answer):
     thread: list[str] = Field(min_length=1, max_length=10)
     sentences: list[SentenceOut] = Field(min_length=2, max_length=12)
 
+    @field_validator("thread", mode="before")
+    @classmethod
+    def _tidy_labels(cls, value: Any, info: ValidationInfo) -> Any:
+        """Shorten long labels and drop repeats first (see `tidy`)."""
+        return tidy_labels(value, info.context or {})
+
     @field_validator("thread")
     @classmethod
     def _labels(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        """Require short Chinese labels, one per section."""
-        labels = [v.strip(" “”\"'《》") for v in value]
-        wanted = (info.context or {}).get("sections")
-        if wanted is not None and len(labels) != wanted:
-            raise ValueError(f"thread must have exactly {wanted} labels, one per section in order")
-        for label in labels:
-            if not 2 <= len(label) <= 12:
-                raise ValueError(f"thread label {label!r} must be 2 to 12 characters")
+        """Require two to eight-character Chinese labels, as many as the links asked for."""
+        low, high = (info.context or {}).get("links", (1, 10))
+        if not low <= len(value) <= high:
+            raise ValueError(f"thread must have {low} to {high} distinct labels, in section order")
+        for label in value:
+            if len(label) < 2:
+                raise ValueError(f"thread label {label!r} must be 2 to 8 characters")
+            if copies_example(label, info.context or {}):
+                raise ValueError(f"thread label {label!r} copies the example: name the day's own concepts")
             _check_language(label, info, "every thread label")
-        return labels
+        return value
 
     @model_validator(mode="after")
     def _names_the_thread(self) -> SummaryOut:
@@ -229,9 +375,12 @@ class RewriteOut(_Answer):
     sentences: list[RewriteItem] = Field(default_factory=list)
 
 
-def validate(answer: str, model: type[T], context: dict[str, Any]) -> T:
-    """Return the answer as a validated `model`, or raise Invalid naming the first problems."""
-    data = extract_json(answer)
+def validate(answer: str, model: type[T], context: dict[str, Any], *, salvage_cut: bool = False) -> T:
+    """Return the answer as a validated `model`, or raise Invalid naming the first problems.
+
+    With `salvage_cut`, an answer cut off mid-JSON is read up to its last complete element.
+    """
+    data = extract_json(answer, salvage_cut=salvage_cut)
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:

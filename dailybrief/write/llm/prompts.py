@@ -1,15 +1,21 @@
 """Prompts for the LLM writer: the package's prompt files filled with numbered evidence.
 
-The prompt texts live in `dailybrief/prompts/*.md` (string.Template, `$name` placeholders), one
-per task: system, section, summary, references, rewrite, repair. Evidence is numbered E1, E2 …
-per request; each number stands for one source sentence (or an article's title line) and
-the articles it comes from, which become the citations of every sentence that uses it.
+The prompt texts live in `dailybrief/write/llm/prompts/*.md` (string.Template, `$name`
+placeholders), one per task: system, section, summary, references, rewrite, repair. The
+instructions come first and the evidence last, so consecutive requests share their longest
+possible beginning (a server that keeps its last prompt evaluated, as llama.cpp's does, skips
+it). Evidence is numbered E1, E2 … per request; each number stands for one source sentence (or
+an article's title line, or the lead the extractive writer would publish) and the articles it
+comes from, which become the citations of every sentence that uses it. A section's evidence is
+chosen most important first — the lead, the extractive writer's picks, the primary's
+sentences in order, then the coverage's — until the prompt would not fit the server's context.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -20,12 +26,17 @@ from dailybrief.verify.verifier import missing_label
 from dailybrief.write.extractive import _FORMULA as COVER_LETTER  # the formulae the extractive writer leaves out too
 from dailybrief.write.extractive import Candidate, candidates
 from dailybrief.write.layout import Draft
+from dailybrief.write.llm.client import estimate_tokens
 
-# (evidence sentences, characters) per request: level 0 is the full request, level 1 the smaller retry.
-SECTION_LIMITS = {0: (36, 3200), 1: (14, 1400)}
+# (evidence sentences, characters) per request at most, whatever the context: level 0 is the full
+# request, level 1 the smaller retry after an answer cut off twice.
+SECTION_LIMITS = {0: (16, 1600), 1: (8, 800)}
 MAX_ARTICLES = 8
-SUMMARY_SENTENCES = {0: 4, 1: 1}
-REFERENCE_SENTENCES = {0: (4, 90), 1: (2, 50)}
+_BLANK = re.compile(r"（([^（）$]{2,24})）")
+LINE_TOKENS = 8  # an evidence line's id, label and line end
+TITLE_LINE_TOKENS = 24  # a title line's frame: id, 标题：, publisher and date
+SUMMARY_SENTENCES = {0: 2, 1: 1}  # each section's first fact sentences the summary is written from
+REFERENCE_SENTENCES = {0: (2, 60), 1: (1, 40)}  # (citing sentences, characters of each) per reference
 
 
 @dataclass(frozen=True)
@@ -61,53 +72,72 @@ def prompt(name: str, **values: object) -> str:
     return _template(name).substitute({k: str(v) for k, v in values.items()}).strip()
 
 
+@functools.cache
+def example_blanks(name: str) -> frozenset[str]:
+    """Return the blanks of a prompt's example answer — the （…） a model must fill, never copy."""
+    example = next((line for line in _template(name).template.splitlines() if line.startswith("{")), "")
+    return frozenset(f"（{m}）" for m in _BLANK.findall(example))
+
+
 def cn_date(day: dt.date | None) -> str:
     """Return a date the Chinese way (2026年6月8日)."""
     return f"{day.year}年{day.month}月{day.day}日" if day else "日期不详"
 
 
-def _choose(draft: Draft, max_items: int, max_chars: int,
+def _choose(draft: Draft, max_items: int, max_chars: int, budget: int,
             picks: Sequence[Candidate]) -> dict[tuple[str, int], Candidate]:
-    """Choose evidence sentences: `picks` first, then the primary's sentences in order, then the coverage's."""
+    """Choose evidence sentences, most important first: `picks`, the primary's sentences in order, the coverage's.
+
+    Within `max_items` sentences, `max_chars` characters and `budget` estimated tokens (each
+    line's id and label included).
+    """
     story = draft.story
     sources = sorted((a for a in story.articles if a.url not in story.reprints),
                      key=lambda a: a.url != story.primary.url)[:MAX_ARTICLES]
     chosen: dict[tuple[str, int], Candidate] = {}
-    used = 0
+    used = tokens = 0
     for cand in [*picks, *(c for a in sources for c in candidates(a))]:
         key = (cand.article.url, cand.position)
-        full = len(chosen) >= max_items or used + len(cand.text) > max_chars
+        cost = estimate_tokens(cand.text) + LINE_TOKENS
+        full = len(chosen) >= max_items or used + len(cand.text) > max_chars or tokens + cost > budget
         if full or key in chosen or COVER_LETTER.search(cand.text):
             continue
         chosen[key] = cand
         used += len(cand.text)
+        tokens += cost
     return chosen
 
 
-def section_evidence(draft: Draft, level: int) -> tuple[str, list[Item], str]:
-    """Return a section's article list, its numbered evidence and the evidence lines.
+def section_evidence(draft: Draft, level: int, budget: int, lead: str = "") -> tuple[list[Item], str]:
+    """Return a section's numbered evidence and the evidence lines, within `budget` tokens.
 
-    The extractive writer's picks come first, then the primary's sentences in order, then the
-    coverage's, within the limits; each article used also gets a title line. Level 1 (the
-    retry after a cut-off answer) sends at most half the sentences of level 0.
+    The lead the extractive writer would publish comes first (marked 导语, citing the primary;
+    it stands for the primary's title line), then each article's title line (who published it,
+    when) and its chosen sentences in reading order. Level 1 (the retry after a cut-off answer)
+    sends at most half the sentences of level 0.
     """
+    story = draft.story
+    articles_seen = {story.primary.url} | {a.url for a in story.articles if a.url not in story.reprints}
+    fixed = (estimate_tokens(lead) + LINE_TOKENS if lead else 0) + \
+        sum(estimate_tokens(a.title) + TITLE_LINE_TOKENS for a in story.articles if a.url in articles_seen)
+    room = max(0, budget - fixed)
     max_items, max_chars = SECTION_LIMITS[0]
-    chosen = _choose(draft, max_items, max_chars, [*draft.facts, *draft.analysis])
+    chosen = _choose(draft, max_items, max_chars, room, [*draft.facts, *draft.analysis])
     if level:
         max_items, max_chars = SECTION_LIMITS[1]
-        chosen = _choose(draft, min(max_items, max(3, len(chosen) // 2)), max_chars, draft.facts)
-    story = draft.story
+        chosen = _choose(draft, min(max_items, max(3, len(chosen) // 2)), max_chars, room, draft.facts)
     articles = list(dict.fromkeys([story.primary, *(c.article for c in chosen.values())]))
     items: list[Item] = []
-    heads: list[str] = []
     for number, article in enumerate(articles, 1):
         label = f"A{number}"
-        heads.append(f"{label}：{article.publisher}，{cn_date(article.published)}发布")
-        title = f"标题：{article.title}（{article.publisher}{cn_date(article.published)}发布）"
-        items.append(Item(f"E{len(items) + 1}", title, (article,), None, label))
+        if number == 1 and lead:
+            items.append(Item(f"E{len(items) + 1}", lead, (article,), None, f"{label}，导语"))
+        else:
+            title = f"标题：{article.title}（{article.publisher}{cn_date(article.published)}发布）"
+            items.append(Item(f"E{len(items) + 1}", title, (article,), None, label))
         for cand in sorted((c for c in chosen.values() if c.article.url == article.url), key=lambda c: c.position):
             items.append(Item.of(cand, f"E{len(items) + 1}", label))
-    return "\n".join(heads), items, "\n".join(i.line for i in items)
+    return items, "\n".join(i.line for i in items)
 
 
 def summary_evidence(sections: Sequence[Section], by_ref: Mapping[str, Article], level: int) -> tuple[list[Item], str]:

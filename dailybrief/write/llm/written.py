@@ -1,21 +1,28 @@
 """The LLM writer's sentences before they have reference ids, and the extractive material each falls back on.
 
-A `Written` sentence keeps the evidence items (source sentences and their articles) it rests on;
-`fact_floor` keeps a generated section at least as factual as the extractive writer's, and the
-counterparts are what a failing sentence is replaced by.
+A `Written` sentence keeps the evidence items (source sentences and their articles) it rests on.
+`best_facts` keeps the best of too many fact sentences; `fact_floor` keeps a generated section
+at least as factual as the extractive writer's, within the section's length budget;
+`without_clauses` repairs a sentence by leaving out the clauses holding what its evidence does
+not support; the counterparts are what a failing sentence is replaced by.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from dailybrief.models import SentenceKind
-from dailybrief.verify.claims import claims, fold
+from dailybrief.verify.claims import claims
 from dailybrief.write.layout import Draft
 from dailybrief.write.llm.prompts import Item
+from dailybrief.write.llm.tidy import bigrams
 from dailybrief.write.summary import summary_clause
 
 FLOOR_OVERLAP = 0.5
+MIN_CLAUSE_SENTENCE = 12  # characters a sentence must keep after clauses are left out
+_CLAUSE = re.compile(r"[^，；,;]+[，；,;]?")
 
 
 @dataclass(frozen=True)
@@ -36,32 +43,64 @@ def _facts(text: str) -> set[str]:
 
 
 
-def _bigrams(text: str) -> set[str]:
-    """Return the character bigrams of a text in compared form (what "says the same thing" is measured in)."""
-    folded = fold(text)
-    return {folded[i:i + 2] for i in range(len(folded) - 1)}
+def best_facts(facts: Sequence[Written], limit: int, first: Collection[str]) -> list[Written]:
+    """Return at most `limit` fact sentences, in their order: the best by the evidence they cite, then their facts.
+
+    A sentence citing one of the `first` evidence ids (the lead, the extractive writer's picks)
+    ranks before one that does not; among those, more numbers, dates and titles rank first.
+    """
+    if len(facts) <= limit:
+        return list(facts)
+    ranked = sorted(range(len(facts)), key=lambda n: (not any(i.id in first for i in facts[n].items),
+                                                       -len(_facts(facts[n].text)), n))
+    keep = set(ranked[:limit])
+    return [f for n, f in enumerate(facts) if n in keep]
 
 
+def fact_floor(written: list[Written], draft: Draft, budget: int) -> list[Written]:
+    """Add the extractive writer's fact sentences the generated ones leave out (status extractive), within budget.
 
-def fact_floor(written: list[Written], draft: Draft) -> list[Written]:
-    """Add the extractive writer's fact sentences the generated ones leave out (status extractive).
-
-    The model may rephrase and reorder, but a brief written with it states at least what the
-    extractive writer would have published for the story: a pick counts as said when the
-    generated sentences hold all its numbers, dates and titles and at least FLOOR_OVERLAP of
-    its character bigrams.
+    The model may rephrase and reorder, but a brief written with it states what the extractive
+    writer would have published for the story, as far as the section's `budget` of fact
+    characters allows: a pick counts as said when the generated sentences hold all its numbers,
+    dates and titles and at least FLOOR_OVERLAP of its character bigrams; the picks adding the
+    most facts not yet said come first.
     """
     facts = [w for w in written if w.kind == "fact"]
     claimed = set().union(*(_facts(w.text) for w in facts))
-    said = set().union(*(_bigrams(w.text) for w in facts))
-    for cand in draft.facts:
-        grams = _bigrams(cand.text)
+    said = set().union(*(bigrams(w.text) for w in facts))
+    length = sum(len(w.text) for w in facts)
+    added: set[int] = set()
+    for n in sorted(range(len(draft.facts)), key=lambda k: -len(_facts(draft.facts[k].text) - claimed)):
+        cand = draft.facts[n]
+        grams = bigrams(cand.text)
         overlap = len(grams & said) / len(grams) if grams else 1.0
-        if (_facts(cand.text) - claimed or overlap < FLOOR_OVERLAP) and cand.text not in {w.text for w in facts}:
-            facts.append(Written(cand.text, "fact", "extractive", (Item.of(cand),)))
-            claimed |= _facts(cand.text)
-            said |= grams
-    return facts + [w for w in written if w.kind != "fact"]
+        new = _facts(cand.text) - claimed
+        if not (new or overlap < FLOOR_OVERLAP) or cand.text in {w.text for w in facts}:
+            continue
+        if length + len(cand.text) > budget:
+            continue
+        added.add(n)
+        claimed |= _facts(cand.text)
+        said |= grams
+        length += len(cand.text)
+    floor = [Written(c.text, "fact", "extractive", (Item.of(c),)) for n, c in enumerate(draft.facts) if n in added]
+    return facts + floor + [w for w in written if w.kind != "fact"]
+
+
+def without_clauses(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
+    """Return a sentence without the clauses that hold these spans, None when too little is left.
+
+    An interpretation keeps its opening (这意味着，) when its first clause is left out.
+    """
+    clauses = [(m.start(), m.end(), m.group()) for m in _CLAUSE.finditer(text.rstrip("。！!"))]
+    kept = [c for a, b, c in clauses if not any(a <= s < b or a < e <= b for s, e in spans)]
+    if len(kept) == len(clauses):
+        return None
+    out = "".join(kept).rstrip("，；,; ")
+    if len(out) < MIN_CLAUSE_SENTENCE or out.endswith(("意味着", "表明", "说明")):
+        return None
+    return out + "。"
 
 
 
@@ -77,7 +116,9 @@ def source_counterpart(written: Written, taken: set[str]) -> Written | None:
 
 
 def clause_counterpart(written: Written, taken: set[str]) -> Written | None:
-    """Return a failing summary sentence's counterpart: a clause of the section sentence it cites."""
+    """Return a failing summary fact sentence's counterpart: a clause of the section sentence it cites."""
+    if written.kind != "fact":
+        return None
     for item in written.items:
         clause = summary_clause(item.text) + "。"
         if clause not in taken and item.articles:
