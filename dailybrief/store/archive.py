@@ -1,7 +1,8 @@
 """The SQLite archive: one file per deployment, WAL journal, append-only named migrations.
 
 `Archive` combines the table groups of this package (articles, runs, history, verdicts, LLM
-cache, deliveries) on one connection; every SQL statement of the core lives in one of them.
+cache, deliveries, decisions, per-article features) on one connection; every SQL statement of
+the core lives in one of them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Literal
 from dailybrief.store.articles import ArticleTables, Outcome, StoredValidators
 from dailybrief.store.decisions import DecisionTables
 from dailybrief.store.deliveries import DeliveryTables
+from dailybrief.store.features import FeatureTables
 from dailybrief.store.history import HistoryTables
 from dailybrief.store.llmcache import LLMCacheTables
 from dailybrief.store.runs import RunTables
@@ -24,7 +26,7 @@ __all__ = ["MIGRATIONS", "Archive", "ArchiveError", "Outcome", "StoredValidators
 
 
 class Archive(ArticleTables, RunTables, HistoryTables, VerdictTables, LLMCacheTables, DeliveryTables,
-              DecisionTables):
+              DecisionTables, FeatureTables):
     """A dailybrief archive in one SQLite file: every table group on one connection."""
 
     def __init__(self, path: str | Path) -> None:

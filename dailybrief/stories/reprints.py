@@ -23,8 +23,9 @@ from functools import lru_cache
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from dailybrief.collect.urls import canonical_url, host_of
+from dailybrief.collect.urls import canonical_url
 from dailybrief.models import Article
+from dailybrief.stories.furniture import core_texts
 from dailybrief.text.tokens import normalise, numbers_with_units, places, strip_dateline
 
 SHINGLE = 5
@@ -162,31 +163,6 @@ def is_reprint_pair(a: np.ndarray, b: np.ndarray, *, min_jaccard: float, min_con
     return inter / min(len(a), len(b)) >= needed
 
 
-def paragraphs_of(article: Article) -> tuple[str, ...]:
-    """Return an article's paragraphs (its text lines when extraction gave none)."""
-    return article.paragraphs or tuple(line for line in article.text.split("\n") if line.strip())
-
-
-def site_of(article: Article) -> tuple[str, str]:
-    """Return the site a page belongs to: its source and its host (one host may serve many sources)."""
-    return article.source, host_of(canonical_url(article.url))
-
-
-def core_texts(articles: Sequence[Article]) -> list[str]:
-    """Return each body without site furniture: paragraphs that two different bodies of one site share verbatim."""
-    bodies: dict[tuple[str, str], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for a in articles:
-        whole = hash(a.text)
-        site = bodies[site_of(a)]
-        for p in paragraphs_of(a):
-            site[p.strip()].add(whole)
-    out = []
-    for a in articles:
-        shared = bodies[site_of(a)]
-        out.append("\n".join(p for p in paragraphs_of(a) if len(shared[p.strip()]) < 2))
-    return out
-
-
 def specifics(text: str) -> tuple[set[tuple[str, str]], set[str]]:
     """Return the figures (value, unit) and the places a body names, datelines left out."""
     body = "\n".join(strip_dateline(line) for line in text.split("\n"))
@@ -230,12 +206,14 @@ class PairFilter:
 
 
 def candidate_pairs(keys: Sequence[str], threshold: float, pair_filter: PairFilter,
-                    days: Sequence[int] | None = None, max_gap: int = 7) -> Iterator[tuple[int, int]]:
+                    days: Sequence[int] | None = None, *, max_gap: int = 7,
+                    known: np.ndarray | None = None) -> Iterator[tuple[int, int]]:
     """Yield index pairs whose bodies MinHash LSH says are similar; write each body's signature into the filter's.
 
     With `days` (ordinals), bodies are indexed in date order and leave the index once they
     are more than `max_gap` days older than the body being looked up: reprints follow
     their original within days, and a large archive then costs a window, not everything.
+    Rows `known` marks already hold their signature (computed when the article was stored).
     """
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     order = sorted(range(len(keys)), key=lambda i: days[i]) if days is not None else range(len(keys))
@@ -247,8 +225,11 @@ def candidate_pairs(keys: Sequence[str], threshold: float, pair_filter: PairFilt
         if days is not None:
             while indexed and days[indexed[0]] < days[i] - max_gap:
                 lsh.remove(indexed.popleft())
-        sig = minhash(key)
-        pair_filter.signatures[i] = sig.hashvalues
+        if known is not None and known[i]:
+            sig = LeanMinHash(seed=7, hashvalues=pair_filter.signatures[i], scheme=_SCHEME)
+        else:
+            sig = minhash(key)
+            pair_filter.signatures[i] = sig.hashvalues
         found = lsh.query(sig)
         if found:
             for other in pair_filter.keep(i, np.asarray(found, dtype=np.int64)).tolist():
@@ -337,13 +318,14 @@ def _same_text(a: int, b: int, keys: Sequence[str], signatures: np.ndarray, *, m
 
 def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min_jaccard: float = 0.5,
                   min_containment: float = 0.8, cores: Sequence[str] | None = None,
-                  max_gap_days: int = 7) -> list[ReprintGroup]:
+                  signatures: Sequence[np.ndarray | None] | None = None, max_gap_days: int = 7) -> list[ReprintGroup]:
     """Group articles into reprint groups (singletons included), each naming its original.
 
     Near-duplicates are looked for among articles at most `max_gap_days` apart; exact
     copies (same URL or same body) are grouped whatever their dates.
 
-    `cores` are the bodies without site furniture (`core_texts`), when the caller has them.
+    `cores` are the bodies without site furniture (`core_texts`), when the caller has them;
+    `signatures` their MinHash signatures (`minhash` of `body_key`), when already computed.
     """
     uf = UnionFind(len(articles))
     by_url: dict[str, int] = {}
@@ -359,8 +341,12 @@ def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min
                 uf.union(table[k], i)
             else:
                 table[k] = i
-    signatures = np.zeros((len(keys), NUM_PERM), dtype=np.uint32)
-    pair_filter = PairFilter(signatures, np.asarray([len(key) for key in keys], dtype=np.int64),
+    matrix = np.zeros((len(keys), NUM_PERM), dtype=np.uint32)
+    known = np.zeros(len(keys), dtype=bool)
+    for i, given in enumerate(signatures or ()):
+        if given is not None and keys[i]:
+            matrix[i], known[i] = given, True
+    pair_filter = PairFilter(matrix, np.asarray([len(key) for key in keys], dtype=np.int64),
                              min_jaccard, min_containment)
     specifics_cache: dict[int, tuple[set[tuple[str, str]], set[str]]] = {}
     days = [a.published.toordinal() if a.published else 0 for a in articles]
@@ -372,7 +358,7 @@ def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min
         first, second = articles[a], articles[b]
         cites = (bool(first.origin) and names_match(first.origin, second.publisher)) or \
             (bool(second.origin) and names_match(second.origin, first.publisher))
-        if not _same_text(a, b, keys, signatures, min_jaccard=min_jaccard, min_containment=min_containment,
+        if not _same_text(a, b, keys, matrix, min_jaccard=min_jaccard, min_containment=min_containment,
                           cites_other=cites):
             return
         for i in (a, b):
@@ -383,7 +369,7 @@ def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min
 
     # Every signature is made during the LSH pass; the 来源 pass reads them all.
     for a, b in candidate_pairs(keys, threshold=LSH_THRESHOLD, pair_filter=pair_filter, days=days,
-                                max_gap=max_gap_days):
+                                max_gap=max_gap_days, known=known):
         check(a, b)
     for a, b in cited_pairs(articles, days, max_gap_days, pair_filter):
         check(a, b)

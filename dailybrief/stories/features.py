@@ -1,0 +1,184 @@
+"""Per-article features that do not depend on the day, computed once per article version.
+
+Everything the stories stage reads from one article alone — its tokens, the theme keywords it
+names and where (relevance and aboutness), its shingle signature (reprints), its signals (event
+clustering) and the distinctive terms older articles are looked up by — comes from the article's
+title, its core text (the body without its site's furniture) and the theme. `feature_key` hashes
+those inputs with FEATURES_VERSION: a changed algorithm, theme or text gives another key, and the
+features are computed again. The pipeline keeps them in the archive, so a daily run cuts and
+hashes only new articles; `build_stories` called with bare articles computes them in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import unicodedata
+import zlib
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from dailybrief.config import ThemeSettings
+from dailybrief.models import Article
+from dailybrief.stories.aboutness import Naming, naming_of, theme_terms
+from dailybrief.stories.reprints import MIN_BODY, NUM_PERM, body_key, minhash
+from dailybrief.stories.select import Frequencies, article_tokens, theme_words
+from dailybrief.text.hashing import stable_hash
+from dailybrief.text.tokens import Signals, signals
+
+FEATURES_VERSION = 1  # raise it when what is computed changes: every article is computed again as it is read
+LOOKUP_TERMS = 10  # distinctive terms an article can be found by
+
+
+@dataclass(frozen=True)
+class ThemeProfile:
+    """What of the theme the features depend on, prepared once."""
+
+    words: tuple[str, ...]  # extra dictionary words
+    keywords: tuple[tuple[str, str], ...]  # (keyword, NFKC form)
+    terms: re.Pattern[str]  # the terms that name the theme (aboutness)
+    fingerprint: str  # a hash of all of it, part of every feature key
+
+
+def theme_profile(theme: ThemeSettings) -> ThemeProfile:
+    """Return the parts of a theme the features depend on."""
+    return _profile(theme.model_dump_json())
+
+
+@cache
+def _profile(theme_json: str) -> ThemeProfile:
+    """Prepare a theme given as JSON (a hashable form of it), once."""
+    theme = ThemeSettings.model_validate_json(theme_json)
+    words = theme_words(theme)
+    keywords = tuple((k, unicodedata.normalize("NFKC", k)) for k in theme.keywords if k)
+    terms = theme_terms(theme)
+    fingerprint = hashlib.sha256(json.dumps([words, keywords, terms.pattern], ensure_ascii=False).encode()).hexdigest()
+    return ThemeProfile(words, keywords, terms, fingerprint[:16])
+
+
+@dataclass(frozen=True)
+class ArticleFeatures:
+    """What the stories stage reads from one article alone (see the module docstring)."""
+
+    key: str
+    counts: Mapping[str, int]  # tokens of the title (twice) and the core text
+    hits: tuple[str, ...]  # theme keywords found verbatim in the title or the core
+    in_title: int  # how many of them the title holds
+    naming: Naming  # where the article names the theme
+    body_len: int  # letters and digits of the core (0 when too short to be evidence)
+    body_sha: str  # hash of the core's letters and digits ("" when too short)
+    signature: np.ndarray | None  # MinHash of the core's shingles
+    signals: Signals | None = None  # with places; None when computed in memory (build_stories adds them as needed)
+    terms: tuple[str, ...] = field(default=())  # the distinctive terms it is looked up by
+
+
+def feature_key(article: Article, core: str, profile: ThemeProfile, home: str) -> str:
+    """Return the hash of everything an article's features are computed from, and of the algorithm's version."""
+    inputs = [FEATURES_VERSION, profile.fingerprint, home, article.title, core, list(article.paragraphs[:3])]
+    return hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode()).hexdigest()[:24]
+
+
+def compute_features(article: Article, core: str, profile: ThemeProfile, *, home: str = "",
+                     with_signals: bool = False, key: str = "") -> ArticleFeatures:
+    """Compute an article's features from its title and its core text (NFKC-normalised, without site furniture).
+
+    `home` is a local government publisher's name (`signals`); signals with places are
+    computed only `with_signals` — the archive keeps them, a run in memory adds them for news.
+    """
+    counts = Counter(article_tokens(replace(article, text=core), profile.words))
+    title = unicodedata.normalize("NFKC", article.title)
+    flat = title + " " + core
+    hits = tuple(k for k, folded in profile.keywords if folded in flat)
+    in_title = sum(1 for _k, folded in profile.keywords if folded in title)
+    reduced = body_key(core)
+    if len(reduced) < MIN_BODY:
+        reduced = ""
+    return ArticleFeatures(
+        key=key, counts=dict(counts), hits=hits, in_title=in_title,
+        naming=naming_of(article.title, core, profile.terms),
+        body_len=len(reduced), body_sha=hashlib.sha256(reduced.encode()).hexdigest() if reduced else "",
+        signature=minhash(reduced).hashvalues.astype(np.uint32) if reduced else None,
+        signals=signals(article.title, article.paragraphs, profile.words, home=home) if with_signals else None)
+
+
+def with_lookup_terms(features: ArticleFeatures, frequencies: Frequencies, top: int = LOOKUP_TERMS) -> ArticleFeatures:
+    """Return the features with their distinctive terms: the `top` heaviest by TF-IDF over the given frequencies."""
+    default = frequencies.default_idf
+    n = frequencies.documents
+
+    def weight(item: tuple[str, int]) -> tuple[float, str]:
+        """Sort key: heaviest first, then the term (a fixed order for ties)."""
+        term, count = item
+        df = frequencies.df.get(term)
+        idf = math.log((1 + n) / (1 + df)) + 1.0 if df else default
+        return (-(1 + math.log(count)) * idf, term)
+
+    return replace(features, terms=tuple(t for t, _c in sorted(features.counts.items(), key=weight)[:top]))
+
+
+LookupKeys = dict[int, float]  # look-up key → how much sharing it says two articles are related
+
+
+def lookup_keys(features: ArticleFeatures, frequencies: Frequencies | None = None) -> LookupKeys:
+    """Return the keys an article is found by, weighted: its distinctive terms, its 《documents》, its exact body.
+
+    A term weighs its IDF (1 without frequencies); a shared 《document》 weighs 4; the same body
+    (a copy, whatever its date) 100.
+    """
+    idf = frequencies.idf() if frequencies else {}
+    keys: LookupKeys = {stable_hash("term", t): idf.get(t, 1.0) for t in features.terms}
+    if features.signals is not None:
+        keys.update((stable_hash("doc", d), DOC_WEIGHT) for d in features.signals.doc_titles)
+    if features.body_sha:
+        keys[stable_hash("body", features.body_sha)] = COPY_WEIGHT
+    return keys
+
+
+DOC_WEIGHT = 4.0
+COPY_WEIGHT = 100.0
+
+
+def encode(features: ArticleFeatures) -> bytes:
+    """Serialise features for the archive (the signature and body length are kept beside, in columns)."""
+    s = features.signals
+    record: dict[str, Any] = {
+        "counts": features.counts, "hits": features.hits, "in_title": features.in_title,
+        "naming": [features.naming.headline, features.naming.lead, features.naming.share],
+        "body_sha": features.body_sha, "terms": features.terms,
+        "signals": None if s is None else {
+            "places": sorted(s.places), "main_places": sorted(s.main_places), "title_places": sorted(s.title_places),
+            "title_years": sorted(s.title_years), "title_numbers": sorted(s.title_numbers),
+            "numbers": sorted(s.numbers), "doc_titles": sorted(s.doc_titles),
+            "title_doc_titles": sorted(s.title_doc_titles)},
+    }
+    return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+def decode(key: str, data: bytes, body_len: int, signature: bytes) -> ArticleFeatures:
+    """Read back what `encode` wrote."""
+    record = json.loads(zlib.decompress(data))
+    s = record["signals"]
+    headline, lead, share = record["naming"]
+    return ArticleFeatures(
+        key=key, counts=record["counts"], hits=tuple(record["hits"]), in_title=int(record["in_title"]),
+        naming=Naming(bool(headline), bool(lead), float(share)), body_len=body_len, body_sha=record["body_sha"],
+        signature=np.frombuffer(signature, dtype=np.uint32).copy() if len(signature) == 4 * NUM_PERM else None,
+        terms=tuple(record["terms"]),
+        signals=None if s is None else Signals(
+            places=frozenset(s["places"]), main_places=frozenset(s["main_places"]),
+            title_places=frozenset(s["title_places"]), title_years=frozenset(int(y) for y in s["title_years"]),
+            title_numbers=frozenset((str(v), str(u)) for v, u in s["title_numbers"]),
+            numbers=frozenset((str(v), str(u)) for v, u in s["numbers"]), doc_titles=frozenset(s["doc_titles"]),
+            title_doc_titles=frozenset(s["title_doc_titles"])))
+
+
+def signature_bytes(features: ArticleFeatures) -> bytes:
+    """Return the signature as stored (empty when the body is too short)."""
+    return b"" if features.signature is None else features.signature.astype(np.uint32).tobytes()
