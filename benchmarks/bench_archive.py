@@ -123,10 +123,8 @@ def page_of(article: Article) -> Fetch:
 
 def index_day(config: Config, archive: Archive) -> None:
     """Do what a daily ingest does after storing the day's pages."""
-    try:
-        from dailybrief.pipeline import index_articles  # noqa: PLC0415 - the part of the code measured
-    except ImportError:
-        return
+    from dailybrief.pipeline import index_articles  # noqa: PLC0415 - the part of the code measured
+
     index_articles(config, archive)
 
 

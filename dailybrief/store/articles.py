@@ -165,10 +165,14 @@ class ArticleTables(Tables):
         """Return the articles published in [since, until] (through the date index)."""
         return self._articles_where("WHERE a.published BETWEEN ? AND ?", [since.isoformat(), until.isoformat()])
 
-    def undated_between(self, since: dt.date, until: dt.date) -> list[Article]:
-        """Return the articles without a date first stored in [since, until] (UTC days)."""
-        return self._articles_where("WHERE a.published IS NULL AND a.first_seen >= ? AND a.first_seen < ?",
-                                    [since.isoformat(), (until + dt.timedelta(days=1)).isoformat()])
+    def undated_between(self, *spans: tuple[dt.date, dt.date]) -> list[Article]:
+        """Return the articles without a date first stored in any of the spans [since, until] (UTC days)."""
+        found: dict[str, Article] = {}
+        for since, until in spans:
+            for a in self._articles_where("WHERE a.published IS NULL AND a.first_seen >= ? AND a.first_seen < ?",
+                                          [since.isoformat(), (until + dt.timedelta(days=1)).isoformat()]):
+                found[a.url] = a
+        return list(found.values())
 
     def articles_at(self, urls: Sequence[str]) -> list[Article]:
         """Return the stored articles at some URLs (those that exist), by date and URL."""

@@ -50,6 +50,8 @@ class StoredFeatures:
     article_id: str
     key: str
     data: bytes
+    body_len: int
+    signature: bytes
 
 
 @dataclass(frozen=True)
@@ -135,10 +137,10 @@ class FeatureTables(Tables):
         out: dict[str, StoredFeatures] = {}
         for chunk in _chunks(list(dict.fromkeys(urls))):
             marks = ",".join("?" * len(chunk))
-            for url, article_id, key, data in self.db.execute(
-                    f"SELECT url, article_id, key, data FROM article_features WHERE url IN ({marks})",  # noqa: S608
-                    chunk):
-                out[str(url)] = StoredFeatures(str(article_id), str(key), bytes(data))
+            for url, article_id, key, data, body_len, signature in self.db.execute(
+                    "SELECT url, article_id, key, data, body_len, signature FROM article_features"  # noqa: S608
+                    f" WHERE url IN ({marks})", chunk):
+                out[str(url)] = StoredFeatures(str(article_id), str(key), bytes(data), int(body_len), bytes(signature))
         return out
 
     def save_features(self, rows: Sequence[FeatureRow]) -> int:
@@ -168,10 +170,13 @@ class FeatureTables(Tables):
                            [(t, n) for t, n in df.items() if n > 0])
             db.executemany("UPDATE term_df SET df = df + ? WHERE term = ?", [(n, t) for t, n in df.items() if n < 0])
             db.execute("DELETE FROM term_df WHERE df <= 0")
-            # A page changed again since it was read stays queued (its id is not the one computed).
-            db.executemany("DELETE FROM feature_queue WHERE url = ? AND (SELECT id FROM articles WHERE url = ?) = ?",
-                           [(r.url, r.url, r.article_id) for r in rows])
         return changed
+
+    def dequeue_features(self, done: Sequence[tuple[str, str]]) -> None:
+        """Take (URL, content id) pairs off the queue; a page changed again since it was read stays queued."""
+        with self.transaction() as db:
+            db.executemany("DELETE FROM feature_queue WHERE url = ? AND (SELECT id FROM articles WHERE url = ?) = ?",
+                           [(url, url, article_id) for url, article_id in done])
 
     @staticmethod
     def _write_row(db: sqlite3.Connection, row: FeatureRow, ref: int | None) -> int:

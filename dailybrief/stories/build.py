@@ -11,7 +11,6 @@ import datetime as dt
 import gc
 import hashlib
 import logging
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from dailybrief.models import Article
 from dailybrief.stories.aboutness import FULL_SIMILARITY, About, Naming, about_score, embedding_similarities
 from dailybrief.stories.assemble import DayContext, assemble_story, is_official, lead_of, opening_of
 from dailybrief.stories.events import MAX_EVENT_DAYS, ClusterSettings, ScoredPairs, Unit, event_clusters
-from dailybrief.stories.features import ArticleFeatures, compute_features, theme_profile
+from dailybrief.stories.features import ArticleFeatures, compute_features, home_of, theme_profile
 from dailybrief.stories.furniture import core_texts
 from dailybrief.stories.importance import figures, is_preliminary, scale_scores
 from dailybrief.stories.rank import weights_of
@@ -120,15 +119,16 @@ class Prepared:
     frequencies over every article stored); `prepare` computes them from the articles alone.
     """
 
-    cores: Mapping[str, str]  # URL → the body without site furniture, NFKC-normalised
+    cores: Mapping[str, str]  # URL → the body without site furniture
     features: Mapping[str, ArticleFeatures]  # URL → its features
     frequencies: Frequencies
+    relevance: Mapping[str, float] = field(default_factory=dict)  # URL → relevance already computed with them
 
 
 def prepare(pool: Sequence[Article], config: Config) -> Prepared:
     """Compute the pool's core texts and features in memory, with document frequencies over the pool."""
     profile = theme_profile(config.theme)
-    cores = {a.url: unicodedata.normalize("NFKC", core) for a, core in zip(pool, core_texts(pool), strict=True)}
+    cores = {a.url: core for a, core in zip(pool, core_texts(pool), strict=True)}
     features = {a.url: compute_features(a, cores[a.url], profile) for a in pool}
     return Prepared(cores, features, pool_frequencies([features[a.url].counts for a in pool]))
 
@@ -166,7 +166,7 @@ def _build_stories(articles: Sequence[Article], config: Config, issue_date: dt.d
     features = [known.features[a.url] for a in pool]
     candidates = score_relevance(pool, config.theme, [f.counts for f in features],
                                  [(f.hits, f.in_title) for f in features], idf=known.frequencies.idf(),
-                                 default_idf=known.frequencies.default_idf)
+                                 default_idf=known.frequencies.default_idf, known=known.relevance)
     best = max((c.relevance for c in candidates), default=0.0)
     floor = max(config.select.min_relevance, config.select.relative_relevance * best)
     relevant = [c for c in candidates if c.relevance >= floor]
@@ -187,9 +187,8 @@ def _build_stories(articles: Sequence[Article], config: Config, issue_date: dt.d
         sig = known.features[original.url].signals
         if sig is None:
             # Only news is clustered; background needs no places (the costly part of the signals).
-            local = levels.get(original.source, "media") in ("provincial", "city")
             sig = signals(original.title, original.paragraphs, words, with_places=i in news_set,
-                          home=original.publisher if local else "")
+                          home=home_of(original, levels))
         published = original.published or issue_date
         vector = tfidf(doc, idf, default_idf, top=UNIT_TERMS)
         units.append(Unit(group=g, vector=vector, signals=sig, day=published.toordinal(),

@@ -12,6 +12,7 @@ hashes only new articles; `build_stories` called with bare articles computes the
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 import re
@@ -79,6 +80,14 @@ class ArticleFeatures:
     terms: tuple[str, ...] = field(default=())  # the distinctive terms it is looked up by
 
 
+LOCAL_LEVELS = ("provincial", "city")
+
+
+def home_of(article: Article, levels: Mapping[str, str]) -> str:
+    """Return the place a local government's text calls 我市/全省: its publisher's name (else "")."""
+    return article.publisher if levels.get(article.source, "media") in LOCAL_LEVELS else ""
+
+
 def feature_key(article: Article, core: str, profile: ThemeProfile, home: str) -> str:
     """Return the hash of everything an article's features are computed from, and of the algorithm's version."""
     inputs = [FEATURES_VERSION, profile.fingerprint, home, article.title, core, list(article.paragraphs[:3])]
@@ -87,11 +96,12 @@ def feature_key(article: Article, core: str, profile: ThemeProfile, home: str) -
 
 def compute_features(article: Article, core: str, profile: ThemeProfile, *, home: str = "",
                      with_signals: bool = False, key: str = "") -> ArticleFeatures:
-    """Compute an article's features from its title and its core text (NFKC-normalised, without site furniture).
+    """Compute an article's features from its title and its core text (the body without site furniture).
 
     `home` is a local government publisher's name (`signals`); signals with places are
     computed only `with_signals` — the archive keeps them, a run in memory adds them for news.
     """
+    core = unicodedata.normalize("NFKC", core)
     counts = Counter(article_tokens(replace(article, text=core), profile.words))
     title = unicodedata.normalize("NFKC", article.title)
     flat = title + " " + core
@@ -110,30 +120,22 @@ def compute_features(article: Article, core: str, profile: ThemeProfile, *, home
 
 def with_lookup_terms(features: ArticleFeatures, frequencies: Frequencies, top: int = LOOKUP_TERMS) -> ArticleFeatures:
     """Return the features with their distinctive terms: the `top` heaviest by TF-IDF over the given frequencies."""
-    default = frequencies.default_idf
-    n = frequencies.documents
-
-    def weight(item: tuple[str, int]) -> tuple[float, str]:
-        """Sort key: heaviest first, then the term (a fixed order for ties)."""
-        term, count = item
-        df = frequencies.df.get(term)
-        idf = math.log((1 + n) / (1 + df)) + 1.0 if df else default
-        return (-(1 + math.log(count)) * idf, term)
-
-    return replace(features, terms=tuple(t for t, _c in sorted(features.counts.items(), key=weight)[:top]))
+    default, df, n = frequencies.default_idf, frequencies.df, 1 + frequencies.documents
+    weighted = [(-(1 + math.log(count)) * (math.log(n / (1 + df[term])) + 1.0 if term in df else default), term)
+                for term, count in features.counts.items()]
+    return replace(features, terms=tuple(term for _w, term in heapq.nsmallest(top, weighted)))
 
 
 LookupKeys = dict[int, float]  # look-up key → how much sharing it says two articles are related
 
 
-def lookup_keys(features: ArticleFeatures, frequencies: Frequencies | None = None) -> LookupKeys:
+def lookup_keys(features: ArticleFeatures, idf: Mapping[str, float] | None = None) -> LookupKeys:
     """Return the keys an article is found by, weighted: its distinctive terms, its 《documents》, its exact body.
 
-    A term weighs its IDF (1 without frequencies); a shared 《document》 weighs 4; the same body
-    (a copy, whatever its date) 100.
+    A term weighs its IDF (1 without `idf`); a shared 《document》 weighs 4; the same body (a
+    copy, whatever its date) 100.
     """
-    idf = frequencies.idf() if frequencies else {}
-    keys: LookupKeys = {stable_hash("term", t): idf.get(t, 1.0) for t in features.terms}
+    keys: LookupKeys = {stable_hash("term", t): (idf or {}).get(t, 1.0) for t in features.terms}
     if features.signals is not None:
         keys.update((stable_hash("doc", d), DOC_WEIGHT) for d in features.signals.doc_titles)
     if features.body_sha:

@@ -18,7 +18,7 @@ import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -32,6 +32,7 @@ SHINGLE = 5
 NUM_PERM = 128
 LSH_THRESHOLD = 0.45  # proposes pairs to check; 来源：lines propose excerpting reprints besides
 ESTIMATE_MARGIN = 0.12  # closer than this to a threshold, a pair is checked on its exact shingle sets
+REPRINT_GAP = 7  # days: a reprint follows its original within a week (exact copies are grouped whatever their dates)
 MIN_BODY = 50  # letters and digits: a shorter body is no evidence that two pages carry one text
 _KEEP = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
 _PUBLISHER_NOISE = re.compile(r"[（(][^）)]*[）)]|官方网站|网站|官网|客户端|微信公众号|公众号|门户网站")
@@ -117,6 +118,11 @@ def shingle_set(key: str) -> np.ndarray:
     return distinct
 
 
+def lean_minhash(signature: np.ndarray) -> LeanMinHash:
+    """Return a MinHash object (what datasketch's LSH takes) holding a signature made by `minhash`."""
+    return LeanMinHash(seed=7, hashvalues=signature, scheme=_SCHEME)
+
+
 def minhash(key: str, size: int = SHINGLE) -> LeanMinHash:
     """Return the MinHash signature of a body's shingles.
 
@@ -126,7 +132,29 @@ def minhash(key: str, size: int = SHINGLE) -> LeanMinHash:
     """
     values = shingle_hashes(key, size)[:, None]
     signature = (values * _PERMUTATION_A + _PERMUTATION_B).min(axis=0)
-    return LeanMinHash(seed=7, hashvalues=signature, scheme=_SCHEME)
+    return lean_minhash(signature)
+
+
+@cache
+def lsh_bands() -> tuple[int, int]:
+    """Return the (bands, rows per band) datasketch's LSH uses at LSH_THRESHOLD."""
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def band_keys(signatures: np.ndarray) -> np.ndarray:
+    """Return each signature's LSH band keys: one 64-bit hash per band (band number mixed in), in one numpy pass.
+
+    Two signatures sharing a key are a pair LSH would propose; rows of the result are signatures.
+    """
+    bands, rows = lsh_bands()
+    values = signatures[:, : bands * rows].astype(np.uint64).reshape(len(signatures), bands, rows)
+    keys: np.ndarray = np.zeros((len(signatures), bands), dtype=np.uint64)
+    for j in range(rows):
+        keys = keys * _SHINGLE_MULTIPLIER + values[:, :, j]
+    keys = (keys + np.arange(bands, dtype=np.uint64)) * _SHINGLE_FINALISER
+    keys ^= keys >> np.uint64(29)
+    return keys
 
 
 def overlap_estimates(signature: np.ndarray, others: np.ndarray, length: int,
@@ -206,7 +234,7 @@ class PairFilter:
 
 
 def candidate_pairs(keys: Sequence[str], threshold: float, pair_filter: PairFilter,
-                    days: Sequence[int] | None = None, *, max_gap: int = 7,
+                    days: Sequence[int] | None = None, *, max_gap: int = REPRINT_GAP,
                     known: np.ndarray | None = None) -> Iterator[tuple[int, int]]:
     """Yield index pairs whose bodies MinHash LSH says are similar; write each body's signature into the filter's.
 
@@ -226,7 +254,7 @@ def candidate_pairs(keys: Sequence[str], threshold: float, pair_filter: PairFilt
             while indexed and days[indexed[0]] < days[i] - max_gap:
                 lsh.remove(indexed.popleft())
         if known is not None and known[i]:
-            sig = LeanMinHash(seed=7, hashvalues=pair_filter.signatures[i], scheme=_SCHEME)
+            sig = lean_minhash(pair_filter.signatures[i])
         else:
             sig = minhash(key)
             pair_filter.signatures[i] = sig.hashvalues
@@ -318,7 +346,8 @@ def _same_text(a: int, b: int, keys: Sequence[str], signatures: np.ndarray, *, m
 
 def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min_jaccard: float = 0.5,
                   min_containment: float = 0.8, cores: Sequence[str] | None = None,
-                  signatures: Sequence[np.ndarray | None] | None = None, max_gap_days: int = 7) -> list[ReprintGroup]:
+                  signatures: Sequence[np.ndarray | None] | None = None,
+                  max_gap_days: int = REPRINT_GAP) -> list[ReprintGroup]:
     """Group articles into reprint groups (singletons included), each naming its original.
 
     Near-duplicates are looked for among articles at most `max_gap_days` apart; exact

@@ -108,16 +108,20 @@ def theme_tokens(theme: ThemeSettings) -> list[str]:
 
 def score_relevance(articles: Sequence[Article], theme: ThemeSettings, docs: Sequence[Mapping[str, int]],
                     keyword_hits: Sequence[tuple[tuple[str, ...], int]], *, idf: dict[str, float],
-                    default_idf: float) -> list[Candidate]:
+                    default_idf: float, known: Mapping[str, float] | None = None) -> list[Candidate]:
     """Score every article's relevance to the theme (0 to about 1).
 
     `docs` are their token counts; `keyword_hits` the theme keywords each names (and how many
     its headline names); `idf` the inverse document frequencies (`default_idf` for a term
-    they lack).
+    they lack); `known` relevances already computed with the same frequencies, by URL.
     """
     query = tfidf(theme_tokens(theme), idf, default_idf)
+    known = known or {}
     out = []
     for article, doc, (hits, in_title) in zip(articles, docs, keyword_hits, strict=True):
-        score = cosine(tfidf(doc, idf, default_idf), query) + 0.02 * min(len(hits), 5) + 0.04 * min(in_title, 3)
-        out.append(Candidate(article=article, relevance=round(score, 4), terms=hits))
+        score = known.get(article.url)
+        if score is None:
+            score = round(cosine(tfidf(doc, idf, default_idf), query) + 0.02 * min(len(hits), 5)
+                          + 0.04 * min(in_title, 3), 4)
+        out.append(Candidate(article=article, relevance=score, terms=hits))
     return out
