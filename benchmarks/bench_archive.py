@@ -56,29 +56,31 @@ TARGET_RATIO = 1.5
 TARGET_MIB = 1536.0
 
 
-def generate_days(first: dt.date, last: dt.date, per_day: int, seed: int) -> Iterator[tuple[dt.date, list[Article]]]:
-    """Yield (day, that day's articles) from `first` to `last`: event reports over 1–4 days, off-theme news, reprints."""
+def generate_days(first: dt.date, last: dt.date, per_day: int,
+                  seed: int) -> Iterator[tuple[dt.date, list[Article]]]:
+    """Yield (day, its articles) from `first` to `last`: event reports over 1–4 days, off-theme news, reprints."""
     rng = random.Random(seed)
-    pending: dict[dt.date, list[tuple[str, list[str], int, str]]] = defaultdict(list)
+    pending: dict[dt.date, list[tuple[str, list[str], int]]] = defaultdict(list)
     recent: list[tuple[dt.date, dict[str, Any]]] = []  # originals of the last days, to reprint
     serial = 0
     day = first
     while day <= last:
         records: list[dict[str, Any]] = []
 
-        def add(source: int, title: str, paras: list[str], origin: str = "") -> dict[str, Any]:
+        def add(source: int, title: str, paras: list[str], origin: str = "", *, when: dt.date,
+                into: list[dict[str, Any]]) -> dict[str, Any]:
             """Record one article of the day."""
             nonlocal serial
             serial += 1
             _name, level, host, publisher = gen.SOURCES[source]
-            url = f"https://{host}/{'xwzx' if level == 'media' else 'zwgk'}/{day:%Y%m}/t{day:%Y%m%d}_{serial:07d}.html"
-            record = {"url": url, "source": source, "title": title, "paras": paras, "origin": origin,
-                      "publisher": publisher}
-            records.append(record)
+            path = f"{'xwzx' if level == 'media' else 'zwgk'}/{when:%Y%m}/t{when:%Y%m%d}_{serial:07d}.html"
+            record = {"url": f"https://{host}/{path}", "source": source, "title": title, "paras": paras,
+                      "origin": origin, "publisher": publisher}
+            into.append(record)
             return record
 
-        for title, paras, source, _event in pending.pop(day, []):
-            recent.append((day, add(source, title, paras)))
+        for title, paras, source in pending.pop(day, []):
+            recent.append((day, add(source, title, paras, when=day, into=records)))
         while len(records) < per_day * ON_SHARE:
             kind = rng.choices(gen.KINDS, weights=gen.KIND_WEIGHTS)[0]
             facts = gen.event_facts(rng, kind, day)
@@ -88,18 +90,19 @@ def generate_days(first: dt.date, last: dt.date, per_day: int, seed: int) -> Ite
                 when = day + dt.timedelta(days=0 if n == 0 else rng.choice((0, 0, 1, 1, 2, 3)))
                 title, paras = gen.write_report(rng, kind, facts, source, when)
                 if when == day:
-                    recent.append((day, add(source, title, paras)))
+                    recent.append((day, add(source, title, paras, when=day, into=records)))
                 else:
-                    pending[when].append((title, paras, source, ""))
+                    pending[when].append((title, paras, source))
         for _ in range(round(per_day * OFF_SHARE)):
             title, paras = gen.write_off_theme(rng, day)
-            recent.append((day, add(rng.randrange(len(gen.SOURCES)), title, paras)))
+            recent.append((day, add(rng.randrange(len(gen.SOURCES)), title, paras, when=day, into=records)))
         recent = [(d, r) for d, r in recent if (day - d).days <= 4]
         for _ in range(per_day - len(records)):
             _when, original = rng.choice(recent)
             source = rng.choice([i for i in gen.MEDIA_SOURCES if i != original["source"]])
             origin = rng.choice(gen.ORIGIN_SPELLINGS).format(p=original["publisher"])
-            add(source, original["title"], gen.reprint_body(rng, original["paras"], original["publisher"]), origin)
+            add(source, original["title"], gen.reprint_body(rng, original["paras"], original["publisher"]), origin,
+                when=day, into=records)
         yield day, [_article(r, day) for r in records]
         day += dt.timedelta(days=1)
 
@@ -123,7 +126,7 @@ def page_of(article: Article) -> Fetch:
 
 def index_day(config: Config, archive: Archive) -> None:
     """Do what a daily ingest does after storing the day's pages."""
-    from dailybrief.pipeline import index_articles  # noqa: PLC0415 - the part of the code measured
+    from dailybrief.pipeline import index_articles
 
     index_articles(config, archive)
 
@@ -172,9 +175,8 @@ def cached_archive(config: Config, args: argparse.Namespace, *, history: bool) -
 
 def timed_run(config: Config, db: str, out: str, queue: Any) -> None:
     """Child process: run the brief from the archive; report wall seconds, peak RSS and what it found."""
-    from dailybrief.pipeline import run_brief  # noqa: PLC0415 - imported in the child, before the clock
-
-    from dailybrief.text.tokens import tokens  # noqa: PLC0415
+    from dailybrief.pipeline import run_brief
+    from dailybrief.text.tokens import tokens
 
     tokens("低空经济")  # load jieba's dictionary before the clock starts, as a long-lived process has it
     start = time.perf_counter()
