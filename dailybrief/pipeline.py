@@ -30,8 +30,9 @@ from dailybrief.stories.features import (
     encode,
     feature_key,
     home_of,
-    lookup_keys,
+    query_keys,
     signature_bytes,
+    stored_keys,
     theme_profile,
     with_lookup_terms,
 )
@@ -116,7 +117,7 @@ def _current_features(config: Config, archive: Archive,
         computed = {url: with_lookup_terms(f, frequencies) for url, f in computed.items()}
         by_url = {a.url: a for a in missing}
         archive.save_features([FeatureRow(url, by_url[url].id, f.key, by_url[url].published, f.body_len,
-                                          signature_bytes(f), list(f.counts), list(lookup_keys(f)), encode(f))
+                                          signature_bytes(f), list(f.counts), stored_keys(f), encode(f))
                                for url, f in computed.items()])
         features.update(computed)
     return cores, features
@@ -164,7 +165,7 @@ def story_pool(config: Config, archive: Archive, issue_date: dt.date) -> tuple[l
     older = reprint_candidates([probe(a, features[a.url]) for a in relevant],
                                archive.neighbours_between(margin, start), max_gap=REPRINT_GAP)
     idf = frequencies.idf()
-    keys = {a.url: lookup_keys(features[a.url], idf) for a in relevant}
+    keys = {a.url: query_keys(features[a.url], frequencies, idf) for a in relevant}
     found = archive.keyed_articles({k for ks in keys.values() for k in ks}, horizon, start, RELATED_PER_KEY)
     older |= related_older(keys, found, per_article=RELATED_PER_ARTICLE)
     background = [a for a in archive.articles_at(sorted(older)) if a.published and horizon <= a.published < start]

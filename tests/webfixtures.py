@@ -8,7 +8,11 @@ stored as the pipeline would store it, so the app's escaping is tested on real a
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -32,12 +36,14 @@ from dailybrief.verify.evidence import article_evidence
 from dailybrief.web.app import create_app
 from dailybrief.web.deps import WebSettings
 from dailybrief.web.editing import slot_map, slots
+from dailybrief.web.secretkey import SECRET_ENV
 from dailybrief.web.serve import add_user
 from dailybrief.web.store import WebStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "web" / "scripted-page.html"
 SCRIPTED_PATH = "/www.lowalt-news.cn/xss/t20261119_0001.html"
 SCRIPTED_SOURCE = "低空经济网"
+DAILYBRIEF = Path(sys.executable).parent / "dailybrief"
 USERS = {"alice": "alice-password-1", "bob": "bob-password-22"}
 
 
@@ -154,3 +160,44 @@ def wrong_value(built: Built, addr: str, number: str) -> str:
     while str(value) in known or str(value) == number:
         value = value * 7 + 3
     return str(value)
+
+
+# ----------------------------------------------------------------------------------- the real `serve`
+
+
+def free_port() -> int:
+    """Return a free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(*args: str, env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Run `dailybrief serve` on a free loopback port until the block ends; yield its URL and process."""
+    port = free_port()
+    process = subprocess.Popen([str(DAILYBRIEF), "serve", "--port", str(port), *args], env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"serve did not start: {process.communicate(timeout=5)}")
+            time.sleep(0.1)
+        yield url, process
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def serve_env(tmp_path: Path) -> dict[str, str]:
+    """Return an environment for `serve` without a signing key, its key file kept under tmp_path."""
+    env = {k: v for k, v in os.environ.items() if k != SECRET_ENV}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    return env

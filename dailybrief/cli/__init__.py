@@ -6,6 +6,7 @@ import click
 
 from dailybrief import __version__
 from dailybrief.cli.admin import demo, init, serve, user
+from dailybrief.cli.archive import prune
 from dailybrief.cli.brief import run, stories, verify
 from dailybrief.cli.collect import extract, ingest, sources
 from dailybrief.cli.common import verbosity
@@ -20,7 +21,8 @@ def cli() -> None:
     """Turn each day's news and policy pages into a verified, cited daily brief."""
 
 
-for command in (init, sources, ingest, extract, stories, run, verify, rank, publish, daily, demo, serve, user):
+for command in (init, sources, ingest, extract, stories, run, verify, rank, prune, publish, daily, demo, serve,
+                user):
     cli.add_command(command)
 
 

@@ -57,6 +57,21 @@ class Archive(ArticleTables, RunTables, HistoryTables, VerdictTables, LLMCacheTa
         """Apply the migrations of a list (the core's by default) this file has not seen yet; return their names."""
         return apply_migrations(self.db, migrations)
 
+    def vacuum(self) -> bool:
+        """Rewrite the file without its free pages; return False when a reader kept the file from shrinking yet.
+
+        In WAL mode readers keep reading their snapshot meanwhile; the file shrinks at the
+        checkpoint, which waits for the last of them (a later checkpoint completes it).
+        """
+        self.db.execute("VACUUM")
+        busy, _log, _done = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return not busy
+
+    def file_bytes(self) -> int:
+        """Return the archive's size on disk: the file and its write-ahead log."""
+        wal = self.path.with_name(self.path.name + "-wal")
+        return self.path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
     def count(self, table: Literal["articles", "fetches", "runs", "unextracted"]) -> int:
         """Return the number of rows in a table."""
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # noqa: S608 - literal names

@@ -11,7 +11,8 @@ Triggers queue every new or changed article (`feature_queue`); `queued_articles`
 Saving a batch replaces each article's row, keys and term counts in one transaction, and only
 when the row still describes another version than the one computed, so two processes indexing
 at once never count an article twice. Pages of one site that share a paragraph verbatim mark it
-as that site's furniture (`site_paragraphs`), left out of every page's core text.
+as that site's furniture (`site_paragraphs` notes where each paragraph was first seen,
+`site_furniture` holds the shared ones), left out of every page's core text.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def _unpack_ints(blob: bytes) -> list[int]:
 
 
 class FeatureTables(Tables):
-    """Tables article_features, article_keys, term_df, site_paragraphs, archive_counters and feature_queue."""
+    """Tables article_features, article_keys, term_df, site_paragraphs and site_furniture, counters, the queue."""
 
     def queued_articles(self, limit: int = 500) -> list[Article]:
         """Return up to `limit` articles waiting for their features (new or changed since they were computed)."""
@@ -112,24 +113,22 @@ class FeatureTables(Tables):
         """
         with self.transaction() as db:
             for site, paragraph, page, body in rows:
-                old = db.execute("SELECT page, body, shared FROM site_paragraphs WHERE site = ? AND paragraph = ?",
+                old = db.execute("SELECT page, body FROM site_paragraphs WHERE site = ? AND paragraph = ?",
                                  (site, paragraph)).fetchone()
                 if old is None:
-                    db.execute("INSERT INTO site_paragraphs VALUES (?, ?, ?, ?, 0)", (site, paragraph, page, body))
-                elif not old[2] and old[1] != body:
-                    if old[0] == page:
-                        db.execute("UPDATE site_paragraphs SET body = ? WHERE site = ? AND paragraph = ?",
-                                   (body, site, paragraph))
-                    else:
-                        db.execute("UPDATE site_paragraphs SET shared = 1 WHERE site = ? AND paragraph = ?",
-                                   (site, paragraph))
+                    db.execute("INSERT INTO site_paragraphs VALUES (?, ?, ?, ?)", (site, paragraph, page, body))
+                elif old[1] != body and old[0] == page:
+                    db.execute("UPDATE site_paragraphs SET body = ? WHERE site = ? AND paragraph = ?",
+                               (body, site, paragraph))
+                elif old[1] != body:
+                    db.execute("INSERT OR IGNORE INTO site_furniture VALUES (?, ?)", (site, paragraph))
 
     def furniture(self, sites: Iterable[str]) -> dict[str, set[int]]:
         """Return each site's furniture: the hashes of paragraphs different pages of it share."""
         out: dict[str, set[int]] = {}
         for site in set(sites):
-            out[site] = {int(r[0]) for r in self.db.execute(
-                "SELECT paragraph FROM site_paragraphs WHERE site = ? AND shared = 1", (site,))}
+            out[site] = {int(r[0]) for r in self.db.execute("SELECT paragraph FROM site_furniture WHERE site = ?",
+                                                            (site,))}
         return out
 
     def stored_features(self, urls: Sequence[str]) -> dict[str, StoredFeatures]:

@@ -168,7 +168,7 @@ MIGRATIONS: list[Migration] = [
     # they were first seen, a source's health by source, raw fetches by age (`prune`).
     ("0014_archive_indexes", """
         CREATE INDEX articles_source_published ON articles(source, published);
-        CREATE INDEX articles_undated_seen ON articles(first_seen) WHERE published IS NULL;
+        CREATE INDEX articles_published_seen ON articles(published, first_seen);
         CREATE INDEX source_health_source ON source_health(source, run_id);
         CREATE INDEX fetches_fetched_at ON fetches(fetched_at);
     """),
@@ -204,7 +204,11 @@ MIGRATIONS: list[Migration] = [
             paragraph INTEGER NOT NULL,
             page INTEGER NOT NULL,
             body INTEGER NOT NULL,
-            shared INTEGER NOT NULL,
+            PRIMARY KEY (site, paragraph)
+        ) WITHOUT ROWID;
+        CREATE TABLE site_furniture (
+            site TEXT NOT NULL,
+            paragraph INTEGER NOT NULL,
             PRIMARY KEY (site, paragraph)
         ) WITHOUT ROWID;
         CREATE TABLE archive_counters (
@@ -216,10 +220,12 @@ MIGRATIONS: list[Migration] = [
         ) WITHOUT ROWID;
         INSERT INTO feature_queue SELECT url FROM articles;
         CREATE TRIGGER articles_queue_features_insert AFTER INSERT ON articles BEGIN
-            INSERT OR IGNORE INTO feature_queue VALUES (NEW.url);
+            INSERT INTO feature_queue SELECT NEW.url WHERE NOT EXISTS
+                (SELECT 1 FROM feature_queue WHERE url = NEW.url);
         END;
         CREATE TRIGGER articles_queue_features_update AFTER UPDATE ON articles BEGIN
-            INSERT OR IGNORE INTO feature_queue VALUES (NEW.url);
+            INSERT INTO feature_queue SELECT NEW.url WHERE NOT EXISTS
+                (SELECT 1 FROM feature_queue WHERE url = NEW.url);
         END;
     """),
 ]

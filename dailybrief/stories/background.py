@@ -25,11 +25,12 @@ import numpy as np
 from dailybrief.config import SelectSettings, ThemeSettings
 from dailybrief.models import Article
 from dailybrief.store.features import Neighbour
-from dailybrief.stories.features import ArticleFeatures, LookupKeys, signature_bytes
+from dailybrief.stories.features import COPY_WEIGHT, DOC_WEIGHT, ArticleFeatures, LookupKeys, signature_bytes
 from dailybrief.stories.reprints import NUM_PERM, PairFilter, band_keys, names_match
 from dailybrief.stories.select import Frequencies, score_relevance
 
 MIN_RELATED = 4.0  # a shared 《document》, or distinctive terms of that much IDF together
+MIN_SHARE = 0.2  # ... and this share of what the news article can be found by (its keys' weight)
 REPRINT_JACCARD, REPRINT_CONTAINMENT = 0.5, 0.8  # find_reprints' thresholds (the filter only drops pairs below them)
 
 
@@ -98,18 +99,25 @@ def reprint_candidates(news: Sequence[Neighbour], older: Sequence[Neighbour], *,
 
 
 def related_older(news_keys: Mapping[str, LookupKeys], found: Mapping[int, Iterable[str]], *, per_article: int,
-                  min_score: float = MIN_RELATED) -> set[str]:
-    """Choose, for each news article, the `per_article` older articles sharing the most of its look-up keys.
+                  min_score: float = MIN_RELATED, min_share: float = MIN_SHARE) -> set[str]:
+    """Choose, for each news article, the `per_article` older articles that relate to it most.
 
-    `found` maps each key to the older articles having it (the newest few); an article's score is
-    the summed weight of the keys it shares, and it must reach `min_score`.
+    `found` maps each key to the older articles having it (the newest few). An older article
+    relates when it shares a 《document》 or the whole body, or distinctive terms weighing at
+    least `min_score` and `min_share` of the news article's own; the most shared weight first.
     """
     chosen: set[str] = set()
     for keys in news_keys.values():
+        terms_mass = sum(w for w in keys.values() if w < DOC_WEIGHT or DOC_WEIGHT < w < COPY_WEIGHT)
+        need = max(min_score, min_share * terms_mass)
         scores: defaultdict[str, float] = defaultdict(float)
+        strong: set[str] = set()
         for key, weight in keys.items():
             for url in found.get(key, ()):
                 scores[url] += weight
-        best = sorted(((s, url) for url, s in scores.items() if s >= min_score), key=lambda x: (-x[0], x[1]))
+                if weight in (DOC_WEIGHT, COPY_WEIGHT):
+                    strong.add(url)
+        best = sorted(((s, url) for url, s in scores.items() if s >= need or url in strong),
+                      key=lambda x: (-x[0], x[1]))
         chosen.update(url for _score, url in best[:per_article])
     return chosen

@@ -127,24 +127,37 @@ def with_lookup_terms(features: ArticleFeatures, frequencies: Frequencies, top: 
 
 
 LookupKeys = dict[int, float]  # look-up key → how much sharing it says two articles are related
+DOC_WEIGHT = 4.0
+COPY_WEIGHT = 100.0
+COMMON_SHARE, COMMON_MIN = 0.05, 50  # a term in more articles than this share (and count) says nothing of relatedness
 
 
-def lookup_keys(features: ArticleFeatures, idf: Mapping[str, float] | None = None) -> LookupKeys:
-    """Return the keys an article is found by, weighted: its distinctive terms, its 《documents》, its exact body.
+def stored_keys(features: ArticleFeatures) -> list[int]:
+    """Return every key an article can be found by: its distinctive terms, its 《documents》, its exact body."""
+    keys = [stable_hash("term", t) for t in features.terms]
+    if features.signals is not None:
+        keys += [stable_hash("doc", d) for d in features.signals.doc_titles]
+    if features.body_sha:
+        keys.append(stable_hash("body", features.body_sha))
+    return keys
 
-    A term weighs its IDF (1 without `idf`); a shared 《document》 weighs 4; the same body (a
-    copy, whatever its date) 100.
+
+def query_keys(features: ArticleFeatures, frequencies: Frequencies, idf: Mapping[str, float]) -> LookupKeys:
+    """Return the keys to look up an article's older relatives by, weighted by what sharing each says.
+
+    A distinctive term weighs its IDF, unless more than COMMON_SHARE of the archive (and more than
+    COMMON_MIN articles) has it: then it is left out. A shared 《document》 weighs DOC_WEIGHT; the
+    same body (a copy, whatever its date) COPY_WEIGHT.
     """
-    keys: LookupKeys = {stable_hash("term", t): (idf or {}).get(t, 1.0) for t in features.terms}
+    n = frequencies.documents
+    floor = math.log((1 + n) / (1 + max(COMMON_SHARE * n, COMMON_MIN))) + 1.0
+    keys: LookupKeys = {stable_hash("term", t): idf.get(t, frequencies.default_idf) for t in features.terms
+                        if idf.get(t, frequencies.default_idf) > floor}
     if features.signals is not None:
         keys.update((stable_hash("doc", d), DOC_WEIGHT) for d in features.signals.doc_titles)
     if features.body_sha:
         keys[stable_hash("body", features.body_sha)] = COPY_WEIGHT
     return keys
-
-
-DOC_WEIGHT = 4.0
-COPY_WEIGHT = 100.0
 
 
 def encode(features: ArticleFeatures) -> bytes:
