@@ -17,6 +17,9 @@ from typing import Any
 import archivefixtures as ax
 import pytest
 import storyfixtures as fx
+from faulty_server import FaultyServer, page
+from test_ingest_failures import chinese_page, feed, feed_source
+from test_ingest_failures import run as ingest_run
 
 from dailybrief import pipeline
 from dailybrief.config import Config, parse_config
@@ -25,6 +28,8 @@ from dailybrief.store.archive import Archive
 from dailybrief.store.schema import MIGRATIONS, apply_migrations
 from dailybrief.stories import features as features_module
 from dailybrief.stories.build import StoriesResult, build_stories
+from dailybrief.web.search import search
+from dailybrief.web.store import WebStore
 
 HISTORY = 300  # unrelated items over the year before the window
 WINDOW_START = fx.ISSUE - dt.timedelta(days=fx.WINDOW)
@@ -263,3 +268,25 @@ def test_the_daily_reads_go_through_indexes(tmp_path: Path) -> None:
                           " LIMIT 20", 1, 2, 3)
     assert "SEARCH article_keys USING PRIMARY KEY" in keyed and "TEMP B-TREE" not in keyed
     archive.close()
+
+
+# ------------------------------------------------------------------ the editor app's search, kept current
+
+
+def test_what_an_ingest_stores_and_a_run_writes_is_searchable_at_once(faulty_server: FaultyServer,
+                                                                      tmp_path: Path) -> None:
+    faulty_server["/a.html"] = page(chinese_page(1))
+    faulty_server["/feed.xml"] = feed([faulty_server.url("/a.html")])
+    with Archive(tmp_path / "a.db") as archive:
+        report = ingest_run(archive, [feed_source("国家数据局", faulty_server.url("/feed.xml"))])
+        assert report.new == 1
+        store = WebStore(archive)
+        assert store.queued_for_search() == []  # the ingest's hook indexed it
+        hits = search(store, "数据要素市场化配置改革", "article")
+        assert [h.title for h in hits] == ["国家数据局印发《数据要素市场化配置改革实施方案（第1号）》"]
+        for a in news():
+            archive.save_article(fx.fetch_for(a), a)
+        written = pipeline.run_brief(fx.make_config(), archive, fx.ISSUE, tmp_path / "out", collect=False)
+        assert store.queued_for_search() == []  # the run indexed its brief, and the articles stored before it
+        assert [h.title for h in search(store, "数字经济", "brief")] == [written.brief.title]
+        assert search(store, "大模型赋能制造业", "article")

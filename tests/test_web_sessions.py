@@ -303,18 +303,19 @@ def test_a_key_file_others_can_read_or_too_short_is_refused(tmp_path: Path) -> N
 def test_serve_keeps_its_key_in_a_private_file_so_sessions_outlive_a_restart(built: Built, tmp_path: Path) -> None:
     env = serve_env(tmp_path)
     key_file = tmp_path / "config" / "dailybrief" / "secret_key"
-    with serving("--db", str(built.db), env=env) as (url, process):
+    with serving("--db", str(built.db), env=env) as (url, process, log):
         with httpx.Client(base_url=url, follow_redirects=False, timeout=60) as c:
             login(c, "alice")
             cookie = c.cookies[COOKIE]
         process.terminate()
-        _out, err = process.communicate(timeout=15)
-    assert f"session cookies signed with the key in {key_file} (new)" in err
+        process.wait(timeout=15)
+        printed = log()
+    assert f"session cookies signed with the key in {key_file} (new)" in printed
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     key = key_file.read_text().strip()
     stored = b"".join(p.read_bytes() for p in built.db.parent.glob(built.db.name + "*"))
     assert key.encode() not in stored
-    with serving("--db", str(built.db), env=env) as (url, _process), \
+    with serving("--db", str(built.db), env=env) as (url, _process, _log), \
             httpx.Client(base_url=url, follow_redirects=False, timeout=60, cookies={COOKIE: cookie}) as c:
         assert '<span class="user">alice</span>' in c.get("/").text
 
@@ -323,7 +324,7 @@ def test_serve_answering_a_name_beyond_loopback_needs_login_and_sends_secure_coo
         built: Built, tmp_path: Path) -> None:
     key_file = tmp_path / "keys" / "key"
     with serving("--db", str(built.db), "--allowed-host", "brief.example.org", "--secret-file", str(key_file),
-                 env=serve_env(tmp_path)) as (url, _process), \
+                 env=serve_env(tmp_path)) as (url, _process, _log), \
             httpx.Client(base_url=url, follow_redirects=False, timeout=60) as c:
         home = c.get("/", headers={"Host": "brief.example.org"})
         assert home.status_code == 303 and home.headers["location"] == "/login?next=/"

@@ -13,9 +13,10 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,27 +174,35 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(*args: str, env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """Run `dailybrief serve` on a free loopback port until the block ends; yield its URL and process."""
+def serving(*args: str, env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[str], Callable[[], str]]]:
+    """Run `dailybrief serve` on a free loopback port until the block ends; yield its URL, process and a log reader."""
     port = free_port()
-    process = subprocess.Popen([str(DAILYBRIEF), "serve", "--port", str(port), *args], env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"serve did not start: {process.communicate(timeout=5)}")
-            time.sleep(0.1)
-        yield url, process
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    # Its output goes to a file: a pipe nobody reads fills up after a few hundred logged requests and blocks it.
+    with tempfile.TemporaryFile(mode="w+") as output:
+
+        def log() -> str:
+            """Return what the server has printed so far."""
+            output.seek(0)
+            return output.read()
+
+        process = subprocess.Popen([str(DAILYBRIEF), "serve", "--port", str(port), *args], env=env, text=True,
+                                   stdout=output, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"serve did not start: {log()}")
+                time.sleep(0.1)
+            yield url, process, log
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
 
 
 def serve_env(tmp_path: Path) -> dict[str, str]:

@@ -24,6 +24,9 @@ from dailybrief.store.verdicts import VerdictTables
 
 __all__ = ["MIGRATIONS", "Archive", "ArchiveError", "Outcome", "StoredValidators", "body_hash"]
 
+BUSY_WAIT_MS = 30_000  # how long a statement waits for another connection's lock
+SHORT_WAIT_MS = 1_000
+
 
 class Archive(ArticleTables, RunTables, HistoryTables, VerdictTables, LLMCacheTables, DeliveryTables,
               DecisionTables, FeatureTables):
@@ -33,7 +36,7 @@ class Archive(ArticleTables, RunTables, HistoryTables, VerdictTables, LLMCacheTa
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db = sqlite3.connect(self.path, timeout=BUSY_WAIT_MS / 1000, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -64,7 +67,14 @@ class Archive(ArticleTables, RunTables, HistoryTables, VerdictTables, LLMCacheTa
         checkpoint, which waits for the last of them (a later checkpoint completes it).
         """
         self.db.execute("VACUUM")
-        busy, _log, _done = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        _busy, logged, copied = self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()  # waits for no one
+        if copied < logged:
+            return False
+        self.db.execute(f"PRAGMA busy_timeout = {SHORT_WAIT_MS}")  # a reader arriving meanwhile is not waited for
+        try:
+            busy, _log, _done = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_WAIT_MS}")
         return not busy
 
     def file_bytes(self) -> int:
