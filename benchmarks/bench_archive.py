@@ -10,7 +10,8 @@ off-theme news, ~10 % reprints, 《documents》 that recur through the year):
   articles a day.
 
 Each archive is filled day by day the way a daily ingest fills it (`Archive.save_article` per
-page, then `dailybrief.pipeline.index_articles` — the work ingest does after storing — once a
+page, then what ingest does after storing — `dailybrief.pipeline.index_articles` and the
+`dailybrief_articles_stored` hook, with which the editor app indexes them for search — once a
 day), then `run_brief(..., collect=False)` runs in a fresh child process on a copy of each, and
 the script prints one JSON line: `run_empty_s`, `run_full_s`, `ratio` (full / empty, the same
 news), `peak_empty_mib`, `peak_full_mib` (VmHWM of each child), the article counts, and how long
@@ -26,6 +27,7 @@ import datetime as dt
 import hashlib
 import json
 import multiprocessing
+import os
 import random
 import shutil
 import sqlite3
@@ -35,6 +37,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,8 @@ from common import code_version, machine, peak_rss_mib  # noqa: E402
 
 from dailybrief.config import Config  # noqa: E402
 from dailybrief.models import Article, Fetch, content_id  # noqa: E402
+from dailybrief.pipeline import index_articles  # noqa: E402
+from dailybrief.plugins.manager import plugin_manager  # noqa: E402
 from dailybrief.store.archive import Archive  # noqa: E402
 
 ISSUE_DATE = gen.ISSUE_DATE
@@ -124,11 +129,10 @@ def page_of(article: Article) -> Fetch:
                  dt.datetime.combine(article.published or ISSUE_DATE, dt.time(8), dt.UTC))
 
 
-def index_day(config: Config, archive: Archive) -> None:
-    """Do what a daily ingest does after storing the day's pages."""
-    from dailybrief.pipeline import index_articles
-
+def index_day(config: Config, archive: Archive, urls: list[str]) -> None:
+    """Do what a daily ingest does after storing the day's pages: compute their features, tell the plugins."""
     index_articles(config, archive)
+    plugin_manager().hook.dailybrief_articles_stored(archive=archive, urls=urls)  # the editor app's search index
 
 
 def fill(path: Path, config: Config, args: argparse.Namespace, *, history: bool) -> dict[str, Any]:
@@ -145,7 +149,7 @@ def fill(path: Path, config: Config, args: argparse.Namespace, *, history: bool)
                 archive.save_article(page_of(article), article)
             stored += len(articles)
             start = time.perf_counter()
-            index_day(config, archive)
+            index_day(config, archive, [a.url for a in articles])
             if day == window_start - dt.timedelta(days=1):
                 last_index_s = time.perf_counter() - start
             if day.day == 1 or day == ISSUE_DATE:
@@ -192,8 +196,11 @@ def timed_run(config: Config, db: str, out: str, queue: Any) -> None:
 def measure(config: Config, db: Path, work: Path, name: str) -> dict[str, Any]:
     """Time one run in a fresh process on a fresh copy of an archive."""
     copy = work / f"{name}.db"
-    with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
+    with closing(sqlite3.connect(db)) as source:  # the cached file whole, nothing left in its write-ahead log
+        source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(db, copy)  # (sqlite's backup would write it into the copy's WAL, checkpointed mid-run)
+    with copy.open("rb+") as handle:  # on disk before the clock starts: the run's first fsync would flush it all
+        os.fsync(handle.fileno())
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     child = ctx.Process(target=timed_run, args=(config, str(copy), str(work / f"{name}-out"), queue))

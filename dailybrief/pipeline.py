@@ -91,7 +91,7 @@ RELATED_PER_ARTICLE = 3  # older articles kept per news article (background, mai
 RELATED_PER_KEY = 20  # newest older articles read per look-up key
 
 
-def _current_features(config: Config, archive: Archive,
+def current_features(config: Config, archive: Archive,
                       articles: Sequence[Article]) -> tuple[dict[str, str], dict[str, ArticleFeatures]]:
     """Return the articles' core texts and features: the stored ones when still current, else computed and stored."""
     profile = theme_profile(config.theme)
@@ -138,7 +138,7 @@ def index_articles(config: Config, archive: Archive, progress: Progress | None =
         if progress and done == 0 and len(batch) == INDEX_BATCH:
             progress(f"indexing {archive.queued_count()} articles")
         archive.record_paragraphs(row for a in batch for row in furniture_rows(a))
-        _current_features(config, archive, batch)
+        current_features(config, archive, batch)
         archive.dequeue_features([(a.url, a.id) for a in batch])
         seen.update((a.url, a.id) for a in batch)
         done += len(batch)
@@ -156,7 +156,7 @@ def story_pool(config: Config, archive: Archive, issue_date: dt.date) -> tuple[l
     start = issue_date - dt.timedelta(days=window)
     horizon = start - dt.timedelta(days=config.select.background_days)
     news = archive.articles_between(start, issue_date)
-    cores, features = _current_features(config, archive, news)
+    cores, features = current_features(config, archive, news)
     query = set(theme_tokens(config.theme))  # the same frequencies for the theme's terms in both reads
     documents, df = archive.document_frequencies(query | {t for f in features.values() for t in f.counts})
     frequencies = Frequencies(documents, df)
@@ -169,7 +169,7 @@ def story_pool(config: Config, archive: Archive, issue_date: dt.date) -> tuple[l
     found = archive.keyed_articles({k for ks in keys.values() for k in ks}, horizon, start, RELATED_PER_KEY)
     older |= related_older(keys, found, per_article=RELATED_PER_ARTICLE)
     background = [a for a in archive.articles_at(sorted(older)) if a.published and horizon <= a.published < start]
-    more_cores, more = _current_features(config, archive, background)
+    more_cores, more = current_features(config, archive, background)
     cores.update(more_cores)
     features.update(more)
     documents, df = archive.document_frequencies(query | {t for f in features.values() for t in f.counts})

@@ -221,7 +221,7 @@ def test_two_indexers_at_once_count_each_article_once(tmp_path: Path) -> None:
         batch = second.queued_articles(1000)
         pipeline.index_articles(config, first)
         pipeline.index_articles(config, second)  # finds nothing left
-        pipeline._current_features(config, second, batch)  # and a late writer of the same versions changes nothing
+        pipeline.current_features(config, second, batch)  # and a late writer of the same versions changes nothing
         assert_frequencies_are_exact(second)
         assert second.queued_count() == 0
 

@@ -167,8 +167,9 @@ class FeatureTables(Tables):
                 changed += 1
             db.executemany("INSERT INTO term_df VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
                            [(t, n) for t, n in df.items() if n > 0])
-            db.executemany("UPDATE term_df SET df = df + ? WHERE term = ?", [(n, t) for t, n in df.items() if n < 0])
-            db.execute("DELETE FROM term_df WHERE df <= 0")
+            fewer = [(n, t) for t, n in df.items() if n < 0]
+            db.executemany("UPDATE term_df SET df = df + ? WHERE term = ?", fewer)
+            db.executemany("DELETE FROM term_df WHERE term = ? AND df <= 0", [(t,) for _n, t in fewer])
         return changed
 
     def dequeue_features(self, done: Sequence[tuple[str, str]]) -> None:
