@@ -25,6 +25,7 @@ from dailybrief.stories.background import on_theme, probe, related_older, reprin
 from dailybrief.stories.build import Prepared, StoriesResult, build_stories
 from dailybrief.stories.features import (
     ArticleFeatures,
+    body_length,
     compute_features,
     decode,
     encode,
@@ -109,14 +110,14 @@ def current_features(config: Config, archive: Archive,
             features[a.url] = decode(known.key, known.data, known.body_len, known.signature)
         else:
             missing.append(a)
-    computed = {a.url: compute_features(a, cores[a.url], profile, home=home_of(a, levels), with_signals=True,
+    computed = {a.url: compute_features(a, cores[a.url], profile, home=home_of(a, levels), complete=True,
                                         key=keys[a.url]) for a in missing}
     if computed:
         documents, df = archive.document_frequencies({t for f in computed.values() for t in f.counts})
         frequencies = Frequencies(documents, df)
         computed = {url: with_lookup_terms(f, frequencies) for url, f in computed.items()}
         by_url = {a.url: a for a in missing}
-        archive.save_features([FeatureRow(url, by_url[url].id, f.key, by_url[url].published, f.body_len,
+        archive.save_features([FeatureRow(url, by_url[url].id, f.key, by_url[url].published, body_length(f),
                                           signature_bytes(f), list(f.counts), stored_keys(f), encode(f))
                                for url, f in computed.items()])
         features.update(computed)

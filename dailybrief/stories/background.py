@@ -25,7 +25,14 @@ import numpy as np
 from dailybrief.config import SelectSettings, ThemeSettings
 from dailybrief.models import Article
 from dailybrief.store.features import Neighbour
-from dailybrief.stories.features import COPY_WEIGHT, DOC_WEIGHT, ArticleFeatures, LookupKeys, signature_bytes
+from dailybrief.stories.features import (
+    COPY_WEIGHT,
+    DOC_WEIGHT,
+    ArticleFeatures,
+    LookupKeys,
+    body_length,
+    signature_bytes,
+)
 from dailybrief.stories.reprints import NUM_PERM, PairFilter, band_keys, names_match
 from dailybrief.stories.select import Frequencies, score_relevance
 
@@ -48,7 +55,7 @@ def on_theme(articles: Sequence[Article], features: Mapping[str, ArticleFeatures
 def probe(article: Article, features: ArticleFeatures) -> Neighbour:
     """Return a news article as reprint screening compares it."""
     return Neighbour(article.url, article.publisher, article.origin, article.published or dt.date.min,
-                     features.body_len, signature_bytes(features))
+                     body_length(features), signature_bytes(features))
 
 
 def _signatures(rows: Sequence[Neighbour]) -> tuple[np.ndarray, np.ndarray]:

@@ -22,7 +22,7 @@ from dailybrief.models import Article
 from dailybrief.stories.aboutness import FULL_SIMILARITY, About, Naming, about_score, embedding_similarities
 from dailybrief.stories.assemble import DayContext, assemble_story, is_official, lead_of, opening_of
 from dailybrief.stories.events import MAX_EVENT_DAYS, ClusterSettings, ScoredPairs, Unit, event_clusters
-from dailybrief.stories.features import ArticleFeatures, compute_features, home_of, theme_profile
+from dailybrief.stories.features import ArticleFeatures, compute_features, detailed, home_of, theme_profile
 from dailybrief.stories.furniture import core_texts
 from dailybrief.stories.importance import figures, is_preliminary, scale_scores
 from dailybrief.stories.rank import weights_of
@@ -172,10 +172,12 @@ def _build_stories(articles: Sequence[Article], config: Config, issue_date: dt.d
     relevant = [c for c in candidates if c.relevance >= floor]
     off_theme = [c for c in candidates if c.relevance < floor and in_window(c.article.published, issue_date, window)]
     chosen = [c.article for c in relevant]
+    profile = theme_profile(config.theme)
+    details = [detailed(known.features[a.url], a, known.cores[a.url], profile).detail for a in chosen]
     about = _aboutness(chosen, [min(1.0, c.relevance / FULL_SIMILARITY) for c in relevant],
-                       [known.features[a.url].naming for a in chosen], config)
+                       [d.naming for d in details if d], config)
     groups = find_reprints(chosen, levels, cores=[known.cores[a.url] for a in chosen],
-                           signatures=[known.features[a.url].signature for a in chosen])
+                           known=[d.body for d in details if d])
     docs = [known.features[g.original.url].counts for g in groups]
     idf = idf_table(docs)
     default_idf = max(idf.values(), default=1.0)

@@ -29,7 +29,7 @@ import numpy as np
 from dailybrief.config import ThemeSettings
 from dailybrief.models import Article
 from dailybrief.stories.aboutness import Naming, naming_of, theme_terms
-from dailybrief.stories.reprints import MIN_BODY, NUM_PERM, body_key, minhash
+from dailybrief.stories.reprints import MIN_BODY, NUM_PERM, KnownBody, body_key, minhash
 from dailybrief.stories.select import Frequencies, article_tokens, theme_words
 from dailybrief.text.hashing import stable_hash
 from dailybrief.text.tokens import Signals, signals
@@ -72,12 +72,35 @@ class ArticleFeatures:
     counts: Mapping[str, int]  # tokens of the title (twice) and the core text
     hits: tuple[str, ...]  # theme keywords found verbatim in the title or the core
     in_title: int  # how many of them the title holds
-    naming: Naming  # where the article names the theme
-    body_len: int  # letters and digits of the core (0 when too short to be evidence)
-    body_sha: str  # hash of the core's letters and digits ("" when too short)
-    signature: np.ndarray | None  # MinHash of the core's shingles
-    signals: Signals | None = None  # with places; None when computed in memory (build_stories adds them as needed)
+    detail: Detail | None = None  # None when computed in memory: build_stories adds it for on-theme articles only
+    signals: Signals | None = None  # with places; None when computed in memory (build_stories adds them for news)
     terms: tuple[str, ...] = field(default=())  # the distinctive terms it is looked up by
+
+
+@dataclass(frozen=True)
+class Detail:
+    """What only an on-theme article needs: where it names the theme, and its body for reprint detection."""
+
+    naming: Naming
+    body: KnownBody  # reduced length (0 when too short to be evidence), hash, MinHash signature
+
+
+def detail_of(article: Article, core: str) -> tuple[str, KnownBody]:
+    """Return an article's NFKC core and its reduced body's length, hash and signature."""
+    core = unicodedata.normalize("NFKC", core)
+    reduced = body_key(core)
+    if len(reduced) < MIN_BODY:
+        return core, KnownBody(0, "", None)
+    return core, KnownBody(len(reduced), hashlib.sha256(reduced.encode()).hexdigest(),
+                           minhash(reduced).hashvalues.astype(np.uint32))
+
+
+def detailed(features: ArticleFeatures, article: Article, core: str, profile: ThemeProfile) -> ArticleFeatures:
+    """Return the features with their detail (computed now when missing)."""
+    if features.detail is not None:
+        return features
+    normalised, body = detail_of(article, core)
+    return replace(features, detail=Detail(naming_of(article.title, normalised, profile.terms), body))
 
 
 LOCAL_LEVELS = ("provincial", "city")
@@ -95,27 +118,24 @@ def feature_key(article: Article, core: str, profile: ThemeProfile, home: str) -
 
 
 def compute_features(article: Article, core: str, profile: ThemeProfile, *, home: str = "",
-                     with_signals: bool = False, key: str = "") -> ArticleFeatures:
+                     complete: bool = False, key: str = "") -> ArticleFeatures:
     """Compute an article's features from its title and its core text (the body without site furniture).
 
-    `home` is a local government publisher's name (`signals`); signals with places are
-    computed only `with_signals` — the archive keeps them, a run in memory adds them for news.
+    `complete` adds the detail and the signals with places (`home` is a local government
+    publisher's name): what the archive keeps. In memory only what relevance needs is computed
+    for every article, the rest for those that need it (`detailed`, and signals for news).
     """
-    core = unicodedata.normalize("NFKC", core)
-    counts = Counter(article_tokens(replace(article, text=core), profile.words))
+    normalised = unicodedata.normalize("NFKC", core)
+    counts = Counter(article_tokens(replace(article, text=normalised), profile.words))
     title = unicodedata.normalize("NFKC", article.title)
-    flat = title + " " + core
+    flat = title + " " + normalised
     hits = tuple(k for k, folded in profile.keywords if folded in flat)
     in_title = sum(1 for _k, folded in profile.keywords if folded in title)
-    reduced = body_key(core)
-    if len(reduced) < MIN_BODY:
-        reduced = ""
-    return ArticleFeatures(
-        key=key, counts=dict(counts), hits=hits, in_title=in_title,
-        naming=naming_of(article.title, core, profile.terms),
-        body_len=len(reduced), body_sha=hashlib.sha256(reduced.encode()).hexdigest() if reduced else "",
-        signature=minhash(reduced).hashvalues.astype(np.uint32) if reduced else None,
-        signals=signals(article.title, article.paragraphs, profile.words, home=home) if with_signals else None)
+    features = ArticleFeatures(key=key, counts=dict(counts), hits=hits, in_title=in_title)
+    if not complete:
+        return features
+    return replace(detailed(features, article, core, profile),
+                   signals=signals(article.title, article.paragraphs, profile.words, home=home))
 
 
 def with_lookup_terms(features: ArticleFeatures, frequencies: Frequencies, top: int = LOOKUP_TERMS) -> ArticleFeatures:
@@ -137,8 +157,8 @@ def stored_keys(features: ArticleFeatures) -> list[int]:
     keys = [stable_hash("term", t) for t in features.terms]
     if features.signals is not None:
         keys += [stable_hash("doc", d) for d in features.signals.doc_titles]
-    if features.body_sha:
-        keys.append(stable_hash("body", features.body_sha))
+    if features.detail and features.detail.body.sha:
+        keys.append(stable_hash("body", features.detail.body.sha))
     return keys
 
 
@@ -155,19 +175,21 @@ def query_keys(features: ArticleFeatures, frequencies: Frequencies, idf: Mapping
                         if idf.get(t, frequencies.default_idf) > floor}
     if features.signals is not None:
         keys.update((stable_hash("doc", d), DOC_WEIGHT) for d in features.signals.doc_titles)
-    if features.body_sha:
-        keys[stable_hash("body", features.body_sha)] = COPY_WEIGHT
+    if features.detail and features.detail.body.sha:
+        keys[stable_hash("body", features.detail.body.sha)] = COPY_WEIGHT
     return keys
 
 
 def encode(features: ArticleFeatures) -> bytes:
-    """Serialise features for the archive (the signature and body length are kept beside, in columns)."""
-    s = features.signals
+    """Serialise complete features for the archive (the signature and body length are kept beside, in columns)."""
+    s, detail = features.signals, features.detail
+    if s is None or detail is None:
+        raise ValueError("only complete features are stored")
     record: dict[str, Any] = {
         "counts": features.counts, "hits": features.hits, "in_title": features.in_title,
-        "naming": [features.naming.headline, features.naming.lead, features.naming.share],
-        "body_sha": features.body_sha, "terms": features.terms,
-        "signals": None if s is None else {
+        "naming": [detail.naming.headline, detail.naming.lead, detail.naming.share], "body_sha": detail.body.sha,
+        "terms": features.terms,
+        "signals": {
             "places": sorted(s.places), "main_places": sorted(s.main_places), "title_places": sorted(s.title_places),
             "title_years": sorted(s.title_years), "title_numbers": sorted(s.title_numbers),
             "numbers": sorted(s.numbers), "doc_titles": sorted(s.doc_titles),
@@ -181,12 +203,12 @@ def decode(key: str, data: bytes, body_len: int, signature: bytes) -> ArticleFea
     record = json.loads(zlib.decompress(data))
     s = record["signals"]
     headline, lead, share = record["naming"]
+    body = KnownBody(body_len, record["body_sha"], np.frombuffer(signature, dtype=np.uint32).copy()
+                     if len(signature) == 4 * NUM_PERM else None)
     return ArticleFeatures(
         key=key, counts=record["counts"], hits=tuple(record["hits"]), in_title=int(record["in_title"]),
-        naming=Naming(bool(headline), bool(lead), float(share)), body_len=body_len, body_sha=record["body_sha"],
-        signature=np.frombuffer(signature, dtype=np.uint32).copy() if len(signature) == 4 * NUM_PERM else None,
-        terms=tuple(record["terms"]),
-        signals=None if s is None else Signals(
+        detail=Detail(Naming(bool(headline), bool(lead), float(share)), body), terms=tuple(record["terms"]),
+        signals=Signals(
             places=frozenset(s["places"]), main_places=frozenset(s["main_places"]),
             title_places=frozenset(s["title_places"]), title_years=frozenset(int(y) for y in s["title_years"]),
             title_numbers=frozenset((str(v), str(u)) for v, u in s["title_numbers"]),
@@ -195,5 +217,11 @@ def decode(key: str, data: bytes, body_len: int, signature: bytes) -> ArticleFea
 
 
 def signature_bytes(features: ArticleFeatures) -> bytes:
-    """Return the signature as stored (empty when the body is too short)."""
-    return b"" if features.signature is None else features.signature.astype(np.uint32).tobytes()
+    """Return the signature as stored (empty when the body is too short or not computed)."""
+    body = features.detail.body if features.detail else None
+    return b"" if body is None or body.signature is None else body.signature.astype(np.uint32).tobytes()
+
+
+def body_length(features: ArticleFeatures) -> int:
+    """Return the reduced body's length (0 when too short, or not computed)."""
+    return features.detail.body.length if features.detail else 0

@@ -241,14 +241,14 @@ def candidate_pairs(keys: Sequence[str], threshold: float, pair_filter: PairFilt
     With `days` (ordinals), bodies are indexed in date order and leave the index once they
     are more than `max_gap` days older than the body being looked up: reprints follow
     their original within days, and a large archive then costs a window, not everything.
-    Rows `known` marks already hold their signature (computed when the article was stored).
+    Rows `known` marks already hold their signature (computed when the article was stored);
+    the others need their reduced body in `keys`.
     """
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     order = sorted(range(len(keys)), key=lambda i: days[i]) if days is not None else range(len(keys))
     indexed: deque[int] = deque()
     for i in order:
-        key = keys[i]
-        if not key:
+        if not pair_filter.lengths[i]:
             continue
         if days is not None:
             while indexed and days[indexed[0]] < days[i] - max_gap:
@@ -256,7 +256,7 @@ def candidate_pairs(keys: Sequence[str], threshold: float, pair_filter: PairFilt
         if known is not None and known[i]:
             sig = lean_minhash(pair_filter.signatures[i])
         else:
-            sig = minhash(key)
+            sig = minhash(keys[i])
             pair_filter.signatures[i] = sig.hashvalues
         found = lsh.query(sig)
         if found:
@@ -344,39 +344,59 @@ def _same_text(a: int, b: int, keys: Sequence[str], signatures: np.ndarray, *, m
                            min_containment=min_containment, cites_other=cites_other)
 
 
+@dataclass(frozen=True)
+class KnownBody:
+    """What is already known of a body without reading it: its reduced length (0: too short), hash and signature."""
+
+    length: int
+    sha: str
+    signature: np.ndarray | None
+
+
 def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min_jaccard: float = 0.5,
                   min_containment: float = 0.8, cores: Sequence[str] | None = None,
-                  signatures: Sequence[np.ndarray | None] | None = None,
-                  max_gap_days: int = REPRINT_GAP) -> list[ReprintGroup]:
+                  known: Sequence[KnownBody] | None = None, max_gap_days: int = REPRINT_GAP) -> list[ReprintGroup]:
     """Group articles into reprint groups (singletons included), each naming its original.
 
     Near-duplicates are looked for among articles at most `max_gap_days` apart; exact
     copies (same URL or same body) are grouped whatever their dates.
 
     `cores` are the bodies without site furniture (`core_texts`), when the caller has them;
-    `signatures` their MinHash signatures (`minhash` of `body_key`), when already computed.
+    `known` what was computed of them when the articles were stored (then a body is reduced
+    only when a candidate pair needs its exact shingles).
     """
     uf = UnionFind(len(articles))
     by_url: dict[str, int] = {}
     by_hash: dict[str, int] = {}
     cores = list(cores) if cores is not None else core_texts(articles)
-    keys = [body_key(core) for core in cores]
-    keys = [key if len(key) >= MIN_BODY else "" for key in keys]
-    for i, (article, key) in enumerate(zip(articles, keys, strict=True)):
-        for table, k in ((by_url, canonical_url(article.url)), (by_hash, hashlib.sha256(key.encode()).hexdigest())):
-            if not key and table is by_hash:
+    keys = [""] * len(cores)  # reduced bodies, filled as they are needed
+    reduced = [False] * len(cores)
+
+    def key_of(i: int) -> str:
+        """Return body i reduced to letters and digits ("" when too short to be evidence)."""
+        if not reduced[i]:
+            key = body_key(cores[i])
+            keys[i], reduced[i] = (key if len(key) >= MIN_BODY else ""), True
+        return keys[i]
+
+    bodies = list(known) if known is not None else [None] * len(cores)
+    lengths = np.asarray([b.length if b else len(key_of(i)) for i, b in enumerate(bodies)], dtype=np.int64)
+    matrix = np.zeros((len(cores), NUM_PERM), dtype=np.uint32)
+    signed = np.zeros(len(cores), dtype=bool)
+    for i, (article, body) in enumerate(zip(articles, bodies, strict=True)):
+        sha = body.sha if body else (hashlib.sha256(keys[i].encode()).hexdigest() if keys[i] else "")
+        if body and body.signature is not None and body.length:
+            matrix[i], signed[i] = body.signature, True
+        elif lengths[i]:
+            key_of(i)  # LSH makes its signature
+        for table, k in ((by_url, canonical_url(article.url)), (by_hash, sha)):
+            if not k:
                 continue
             if k in table:
                 uf.union(table[k], i)
             else:
                 table[k] = i
-    matrix = np.zeros((len(keys), NUM_PERM), dtype=np.uint32)
-    known = np.zeros(len(keys), dtype=bool)
-    for i, given in enumerate(signatures or ()):
-        if given is not None and keys[i]:
-            matrix[i], known[i] = given, True
-    pair_filter = PairFilter(matrix, np.asarray([len(key) for key in keys], dtype=np.int64),
-                             min_jaccard, min_containment)
+    pair_filter = PairFilter(matrix, lengths, min_jaccard, min_containment)
     specifics_cache: dict[int, tuple[set[tuple[str, str]], set[str]]] = {}
     days = [a.published.toordinal() if a.published else 0 for a in articles]
 
@@ -387,6 +407,7 @@ def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min
         first, second = articles[a], articles[b]
         cites = (bool(first.origin) and names_match(first.origin, second.publisher)) or \
             (bool(second.origin) and names_match(second.origin, first.publisher))
+        key_of(a), key_of(b)
         if not _same_text(a, b, keys, matrix, min_jaccard=min_jaccard, min_containment=min_containment,
                           cites_other=cites):
             return
@@ -398,7 +419,7 @@ def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min
 
     # Every signature is made during the LSH pass; the 来源 pass reads them all.
     for a, b in candidate_pairs(keys, threshold=LSH_THRESHOLD, pair_filter=pair_filter, days=days,
-                                max_gap=max_gap_days, known=known):
+                                max_gap=max_gap_days, known=signed):
         check(a, b)
     for a, b in cited_pairs(articles, days, max_gap_days, pair_filter):
         check(a, b)
