@@ -7,19 +7,39 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from dailybrief.collect.ingest import IngestReport, Progress, ingest
 from dailybrief.config import Config
-from dailybrief.models import Brief
+from dailybrief.models import Article, Brief
 from dailybrief.plugins.manager import plugin_manager
 from dailybrief.render.briefjson import brief_to_json
 from dailybrief.render.documents import render_html, render_markdown
 from dailybrief.render.pdf import render_pdf
 from dailybrief.store.archive import Archive
-from dailybrief.stories.build import StoriesResult, build_stories
+from dailybrief.store.features import FeatureRow
+from dailybrief.stories.background import on_theme, probe, related_older, reprint_candidates
+from dailybrief.stories.build import Prepared, StoriesResult, build_stories
+from dailybrief.stories.features import (
+    ArticleFeatures,
+    body_length,
+    compute_features,
+    decode,
+    encode,
+    feature_key,
+    home_of,
+    query_keys,
+    signature_bytes,
+    stored_keys,
+    theme_profile,
+    with_lookup_terms,
+)
+from dailybrief.stories.furniture import core_text, furniture_rows, site_key
+from dailybrief.stories.reprints import REPRINT_GAP
+from dailybrief.stories.select import Frequencies, theme_tokens
 from dailybrief.verify.verifier import Verdict
 from dailybrief.write.compose import compose_brief
 from dailybrief.write.style import Defect, lint
@@ -68,13 +88,109 @@ def ranking_weights(config: Config, archive: Archive) -> dict[str, float] | None
     return dict(found["weights"]) if found else None
 
 
+INDEX_BATCH = 300  # articles whose features are computed and stored per transaction
+RELATED_PER_ARTICLE = 3  # older articles kept per news article (background, main thread)
+RELATED_PER_KEY = 20  # newest older articles read per look-up key
+
+
+def current_features(config: Config, archive: Archive,
+                      articles: Sequence[Article]) -> tuple[dict[str, str], dict[str, ArticleFeatures]]:
+    """Return the articles' core texts and features: the stored ones when still current, else computed and stored."""
+    profile = theme_profile(config.theme)
+    levels = {s.name: s.level for s in config.sources()}
+    sites = {a.url: site_key(a) for a in articles}
+    furniture = archive.furniture(sites.values())
+    cores = {a.url: core_text(a, furniture[sites[a.url]]) for a in articles}
+    keys = {a.url: feature_key(a, cores[a.url], profile, home_of(a, levels)) for a in articles}
+    stored = archive.stored_features([a.url for a in articles])
+    features: dict[str, ArticleFeatures] = {}
+    missing = []
+    for a in articles:
+        known = stored.get(a.url)
+        if known is not None and (known.article_id, known.key) == (a.id, keys[a.url]):
+            features[a.url] = decode(known.key, known.data, known.body_len, known.signature)
+        else:
+            missing.append(a)
+    computed = {a.url: compute_features(a, cores[a.url], profile, home=home_of(a, levels), complete=True,
+                                        key=keys[a.url]) for a in missing}
+    if computed:
+        documents, df = archive.document_frequencies({t for f in computed.values() for t in f.counts})
+        frequencies = Frequencies(documents, df)
+        computed = {url: with_lookup_terms(f, frequencies) for url, f in computed.items()}
+        by_url = {a.url: a for a in missing}
+        archive.save_features([FeatureRow(url, by_url[url].id, f.key, by_url[url].published, body_length(f),
+                                          signature_bytes(f), list(f.counts), stored_keys(f), encode(f))
+                               for url, f in computed.items()])
+        features.update(computed)
+    return cores, features
+
+
+def index_articles(config: Config, archive: Archive, progress: Progress | None = None) -> int:
+    """Compute and store the features of every article stored or changed since; return how many were computed.
+
+    The daily ingest calls it after storing pages (and a run before reading), so each article's
+    text is cut and hashed once; an archive from before features existed is caught up once.
+    """
+    done = 0
+    seen: set[tuple[str, str]] = set()
+    while True:
+        batch = [a for a in archive.queued_articles(INDEX_BATCH) if (a.url, a.id) not in seen]
+        if not batch:
+            return done
+        if progress and done == 0 and len(batch) == INDEX_BATCH:
+            progress(f"indexing {archive.queued_count()} articles")
+        archive.record_paragraphs(row for a in batch for row in furniture_rows(a))
+        current_features(config, archive, batch)
+        archive.dequeue_features([(a.url, a.id) for a in batch])
+        seen.update((a.url, a.id) for a in batch)
+        done += len(batch)
+
+
+def story_pool(config: Config, archive: Archive, issue_date: dt.date) -> tuple[list[Article], Prepared]:
+    """Read what the day's stories are built from: the window's articles and the older ones they relate to.
+
+    The window's articles (and the pages without a date first stored in it) are read whole; older
+    articles only when `stories.background` finds them related — reprint originals among the
+    days just before the window, background through the look-up keys — so a year of history
+    costs a few index look-ups, not a year of texts.
+    """
+    window = config.brief.window_days
+    start = issue_date - dt.timedelta(days=window)
+    horizon = start - dt.timedelta(days=config.select.background_days)
+    news = archive.articles_between(start, issue_date)
+    cores, features = current_features(config, archive, news)
+    query = set(theme_tokens(config.theme))  # the same frequencies for the theme's terms in both reads
+    documents, df = archive.document_frequencies(query | {t for f in features.values() for t in f.counts})
+    frequencies = Frequencies(documents, df)
+    relevant, relevance = on_theme(news, features, config.theme, frequencies, config.select)
+    margin = max(horizon, start - dt.timedelta(days=REPRINT_GAP))
+    older = reprint_candidates([probe(a, features[a.url]) for a in relevant],
+                               archive.neighbours_between(margin, start), max_gap=REPRINT_GAP)
+    idf = frequencies.idf()
+    keys = {a.url: query_keys(features[a.url], frequencies, idf) for a in relevant}
+    found = archive.keyed_articles({k for ks in keys.values() for k in ks}, horizon, start, RELATED_PER_KEY)
+    older |= related_older(keys, found, per_article=RELATED_PER_ARTICLE)
+    background = [a for a in archive.articles_at(sorted(older)) if a.published and horizon <= a.published < start]
+    more_cores, more = current_features(config, archive, background)
+    cores.update(more_cores)
+    features.update(more)
+    documents, df = archive.document_frequencies(query | {t for f in features.values() for t in f.counts})
+    # Pages without a date stored in the window, by the issue date or by the clock (a run for an earlier day).
+    today = dt.datetime.now(dt.UTC).date()
+    undated = archive.undated_between((start, issue_date), (today - dt.timedelta(days=window), today))
+    logger.info("%d articles in the window (%d about the theme), %d older ones related, %d undated", len(news),
+                len(relevant), len(background), len(undated))
+    return [*news, *background, *undated], Prepared(cores, features, Frequencies(documents, df), relevance)
+
+
 def run_stories(config: Config, archive: Archive, issue_date: dt.date, out: Path, progress: Progress,
                 *, collect: bool = True) -> StoriesRun:
     """Ingest (unless told not to), build the day's stories and write `out/stories.json`."""
     report = ingest(config, archive, issue_date, progress) if collect else None
+    index_articles(config, archive, progress)
     earlier = archive.earlier_sections(issue_date)
-    result = build_stories(archive.articles(until=issue_date), config, issue_date, earlier,
-                           ranking_weights(config, archive))
+    pool, prepared = story_pool(config, archive, issue_date)
+    result = build_stories(pool, config, issue_date, earlier, ranking_weights(config, archive), prepared=prepared)
     payload = [s.to_json() for s in result.stories]
     path = out / "stories.json"
     write_json_atomic(path, payload)
@@ -166,9 +282,11 @@ def run_brief(config: Config, archive: Archive | str | Path, issue_date: dt.date
     out = Path(out)
     progress = progress or (lambda _line: None)
     report = ingest(config, archive, issue_date, progress) if collect else None
+    index_articles(config, archive, progress)
     progress("ranking stories")
-    result = build_stories(archive.articles(until=issue_date), config, issue_date,
-                           archive.earlier_sections(issue_date), ranking_weights(config, archive))
+    pool, prepared = story_pool(config, archive, issue_date)
+    result = build_stories(pool, config, issue_date, archive.earlier_sections(issue_date),
+                           ranking_weights(config, archive), prepared=prepared)
     if not any(s.selected for s in result.stories):
         raise NoNewsError(_no_news_message(result, issue_date, config.brief.window_days))
     progress("writing and verifying the brief")

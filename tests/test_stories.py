@@ -502,8 +502,12 @@ def test_stories_json_contract_and_stable_ids(tmp_path: Path) -> None:
     urls = [u for e in payload for u in e["articles"]]
     assert len(urls) == len(set(urls))
 
+    # The same stories from the articles alone; relevance (so scores) differs in the third decimal, as the
+    # archive's document frequencies also count the pages outside the window (the future and undated ones).
     again = [s.to_json() for s in build(named.values()).stories]
-    assert json.dumps(again, ensure_ascii=False) == json.dumps(payload, ensure_ascii=False)
+    same = ("id", "selected", "rank", "primary", "articles", "reprints")
+    assert [{k: e[k] for k in same} for e in again] == [{k: e[k] for k in same} for e in payload]
+    assert max(abs(a["relevance"] - b["relevance"]) for a, b in zip(again, payload, strict=True)) < 0.01
     shuffled = list(named.values())[::-1]
     reordered = {s.id: sorted(a.url for a in s.articles) for s in build(shuffled).stories}
     assert reordered == {e["id"]: sorted(e["articles"]) for e in payload}

@@ -12,21 +12,19 @@ import base64
 import hashlib
 import json
 import os
-import socket
 import sqlite3
 import stat
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import httpx
 import itsdangerous
 import pytest
-from webfixtures import Built, LiveApp, csrf_of, live_app, login, numbered_sentence
+from webfixtures import Built, LiveApp, csrf_of, live_app, login, numbered_sentence, serve_env, serving
 
 from dailybrief.store.archive import Archive
 from dailybrief.web.deps import LOOPBACK_HOSTS, SESSION_LIFETIME
@@ -302,57 +300,22 @@ def test_a_key_file_others_can_read_or_too_short_is_refused(tmp_path: Path) -> N
 # ----------------------------------------------------------------------------------- the real `serve`
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serving(*args: str, env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """Run `dailybrief serve` on a free loopback port until the block ends; yield its URL and process."""
-    port = free_port()
-    process = subprocess.Popen([str(DAILYBRIEF), "serve", "--port", str(port), *args], env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"serve did not start: {process.communicate(timeout=5)}")
-            time.sleep(0.1)
-        yield url, process
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-
-
-def serve_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != SECRET_ENV}
-    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
-    return env
-
-
 def test_serve_keeps_its_key_in_a_private_file_so_sessions_outlive_a_restart(built: Built, tmp_path: Path) -> None:
     env = serve_env(tmp_path)
     key_file = tmp_path / "config" / "dailybrief" / "secret_key"
-    with serving("--db", str(built.db), env=env) as (url, process):
+    with serving("--db", str(built.db), env=env) as (url, process, log):
         with httpx.Client(base_url=url, follow_redirects=False, timeout=60) as c:
             login(c, "alice")
             cookie = c.cookies[COOKIE]
         process.terminate()
-        _out, err = process.communicate(timeout=15)
-    assert f"session cookies signed with the key in {key_file} (new)" in err
+        process.wait(timeout=15)
+        printed = log()
+    assert f"session cookies signed with the key in {key_file} (new)" in printed
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     key = key_file.read_text().strip()
     stored = b"".join(p.read_bytes() for p in built.db.parent.glob(built.db.name + "*"))
     assert key.encode() not in stored
-    with serving("--db", str(built.db), env=env) as (url, _process), \
+    with serving("--db", str(built.db), env=env) as (url, _process, _log), \
             httpx.Client(base_url=url, follow_redirects=False, timeout=60, cookies={COOKIE: cookie}) as c:
         assert '<span class="user">alice</span>' in c.get("/").text
 
@@ -361,7 +324,7 @@ def test_serve_answering_a_name_beyond_loopback_needs_login_and_sends_secure_coo
         built: Built, tmp_path: Path) -> None:
     key_file = tmp_path / "keys" / "key"
     with serving("--db", str(built.db), "--allowed-host", "brief.example.org", "--secret-file", str(key_file),
-                 env=serve_env(tmp_path)) as (url, _process), \
+                 env=serve_env(tmp_path)) as (url, _process, _log), \
             httpx.Client(base_url=url, follow_redirects=False, timeout=60) as c:
         home = c.get("/", headers={"Host": "brief.example.org"})
         assert home.status_code == 303 and home.headers["location"] == "/login?next=/"

@@ -234,10 +234,13 @@ def test_the_index_finds_new_articles_and_follows_their_changes(tmp_path):
         other = art(B_URL, "低空经济", dt.date(2026, 6, 9), "深圳市", ["深圳开通无人机航线。"])
         for a in (first, other):
             archive.save_article(fetch_for(a), a)
+        assert search(store, "算力中心", None) == []  # a search request never indexes
+        assert refresh_index(store) == 2  # what the ingest's hook does once it has stored pages
         assert [h.link for h in search(store, "算力中心", None)] == [f"/articles/{first.id}"]
         assert refresh_index(store) == 0  # nothing changed since
         changed = art(A_URL, "上海新建数据中心", dt.date(2026, 6, 9), "上海市", ["上海新建3个数据中心。"])
         archive.save_article(fetch_for(changed), changed)
+        assert refresh_index(store) == 1
         assert search(store, "算力中心", None) == []
         assert [h.title for h in search(store, "数据中心", "article")] == ["上海新建数据中心"]
         assert search(store, "数据中心", "brief") == []

@@ -8,10 +8,15 @@ stored as the pipeline would store it, so the app's escaping is tested on real a
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,12 +37,14 @@ from dailybrief.verify.evidence import article_evidence
 from dailybrief.web.app import create_app
 from dailybrief.web.deps import WebSettings
 from dailybrief.web.editing import slot_map, slots
+from dailybrief.web.secretkey import SECRET_ENV
 from dailybrief.web.serve import add_user
 from dailybrief.web.store import WebStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "web" / "scripted-page.html"
 SCRIPTED_PATH = "/www.lowalt-news.cn/xss/t20261119_0001.html"
 SCRIPTED_SOURCE = "低空经济网"
+DAILYBRIEF = Path(sys.executable).parent / "dailybrief"
 USERS = {"alice": "alice-password-1", "bob": "bob-password-22"}
 
 
@@ -155,3 +162,52 @@ def wrong_value(built: Built, addr: str, number: str) -> str:
     while str(value) in known or str(value) == number:
         value = value * 7 + 3
     return str(value)
+
+
+# ----------------------------------------------------------------------------------- the real `serve`
+
+
+def free_port() -> int:
+    """Return a free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(*args: str, env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[str], Callable[[], str]]]:
+    """Run `dailybrief serve` on a free loopback port until the block ends; yield its URL, process and a log reader."""
+    port = free_port()
+    # Its output goes to a file: a pipe nobody reads fills up after a few hundred logged requests and blocks it.
+    with tempfile.TemporaryFile(mode="w+") as output:
+
+        def log() -> str:
+            """Return what the server has printed so far."""
+            output.seek(0)
+            return output.read()
+
+        process = subprocess.Popen([str(DAILYBRIEF), "serve", "--port", str(port), *args], env=env, text=True,
+                                   stdout=output, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"serve did not start: {log()}")
+                time.sleep(0.1)
+            yield url, process, log
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+
+
+def serve_env(tmp_path: Path) -> dict[str, str]:
+    """Return an environment for `serve` without a signing key, its key file kept under tmp_path."""
+    env = {k: v for k, v in os.environ.items() if k != SECRET_ENV}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    return env

@@ -6,6 +6,7 @@ import click
 
 from dailybrief import __version__
 from dailybrief.cli.admin import demo, init, serve, user
+from dailybrief.cli.archive import prune
 from dailybrief.cli.brief import lint, run, stories, verify
 from dailybrief.cli.check import check
 from dailybrief.cli.collect import extract, ingest, sources
@@ -21,8 +22,8 @@ def cli() -> None:
     """Turn each day's news and policy pages into a verified, cited daily brief."""
 
 
-for command in (init, sources, ingest, extract, stories, run, verify, lint, check, rank, publish, daily, demo, serve,
-                user):
+for command in (init, sources, ingest, extract, stories, run, verify, lint, check, rank, prune, publish, daily, demo,
+                serve, user):
     cli.add_command(command)
 
 

@@ -26,15 +26,18 @@ from dailybrief.models import Article
 def ingest(config_path: str, date_text: str | None, db_path: str | None) -> None:
     """Collect, extract and store every source.
 
-    Prints a per-source table: items seen, new, unchanged, failed and why.
+    Prints a per-source table: items seen, new, unchanged, failed and why. What a run needs of
+    each new article (tokens, signature, look-up keys) is computed now, once.
     """
     from dailybrief.collect.ingest import ingest as run_ingest  # noqa: PLC0415 - keeps `--help` fast
+    from dailybrief.pipeline import index_articles  # noqa: PLC0415
 
     config = open_config(config_path)
     day = issue_date(date_text, config)
     with open_archive(Path(db_path) if db_path else default_db(config)) as archive:
         click.echo(f"ingesting {len(config.sources())} sources into {archive.path}", err=True)
         report = run_ingest(config, archive, day, progress)
+        index_articles(config, archive, progress)
         click.echo(health_table(report.health))
         problems = problem_lines(report.health)
         if problems:

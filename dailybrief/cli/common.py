@@ -39,6 +39,17 @@ def default_db(config: Config) -> Path:
     return (config.path.parent if config.path else Path.cwd()) / "dailybrief.db"
 
 
+def existing_archive(config_path: str | None, db_path: str | None) -> Path:
+    """Return the archive --db names, else the one beside --config's file; exit when there is none."""
+    config = open_config(config_path) if config_path else None
+    db = Path(db_path) if db_path else default_db(config) if config else None
+    if db is None:
+        fail("give --db PATH (the archive) or --config FILE (the archive beside it)")
+    if not db.exists():
+        fail(f"{db}: no such archive")
+    return db
+
+
 def open_archive(path: Path) -> Archive:
     """Open the archive or exit with one line naming it."""
     try:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from dailybrief.cli.common import default_db, fail, open_archive, open_config, verbosity
+from dailybrief.cli.common import existing_archive, fail, open_archive, open_config, verbosity
 from dailybrief.config import RankSettings
 from dailybrief.stories.learn import NotEnoughDecisions, fit_weights
 from dailybrief.stories.rank import FEATURES, weights_of
@@ -28,11 +27,7 @@ def rank(learn: bool, dry_run: bool, config_path: str | None, db_path: str | Non
     """
     del learn  # the only action today; the flag keeps the command's meaning explicit
     config = open_config(config_path) if config_path else None
-    db = Path(db_path) if db_path else default_db(config) if config else None
-    if db is None:
-        fail("give --db PATH (the archive) or --config FILE (the archive beside it)")
-    if not db.exists():
-        fail(f"{db}: no such archive")
+    db = existing_archive(config_path, db_path)
     with open_archive(db) as archive:
         learned = archive.learned_weights()
         settings = config.rank if config else RankSettings()

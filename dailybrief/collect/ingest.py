@@ -2,7 +2,8 @@
 
 Sources are listed concurrently; every item is fetched once per run (the same URL in
 three feeds is fetched once), extracted, and stored with its raw fetch in one
-transaction. A failing source or page becomes a line in its SourceHealth row, and so
+transaction; plugins hear of what was stored (`dailybrief_articles_stored`: the editor app
+indexes it for search). A failing source or page becomes a line in its SourceHealth row, and so
 does a refused one: a source fetches through a Fetcher bound to it (see `reach`), and only
 a `dir` source's items may be local files.
 """
@@ -24,7 +25,7 @@ from dailybrief.collect.urls import canonical_url
 from dailybrief.config import Config
 from dailybrief.extract.article import NotExtractable, Page, extract_article
 from dailybrief.models import FeedItem, Fetch, Source, SourceHealth, content_id
-from dailybrief.plugins.manager import source_types
+from dailybrief.plugins.manager import plugin_manager, source_types
 from dailybrief.store.archive import Archive, body_hash
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class Ingestor:
         self.network = network
         self._inflight: dict[tuple[str, Reach], asyncio.Task[ItemResult]] = {}
         self.issue_date: dt.date | None = None
+        self._stored: set[str] = set()  # URLs of the articles this run added or changed
 
     async def run(self, issue_date: dt.date | None) -> IngestReport:
         """Ingest every enabled source; return the per-source health."""
@@ -79,6 +81,8 @@ class Ingestor:
             sources = self.config.sources()
             health = await asyncio.gather(*(self._ingest_source(s, fetcher) for s in sources))
         self.archive.finish_run(run_id, list(health))
+        if self._stored:
+            plugin_manager().hook.dailybrief_articles_stored(archive=self.archive, urls=sorted(self._stored))
         undated = [why for h in health for why in h.errors if why.endswith("no publication date found")]
         return IngestReport(run_id=run_id, health=list(health), undated=undated)
 
@@ -179,6 +183,8 @@ class Ingestor:
                                       url=item.url, publisher=source.name,
                                       published=article.published or item.published)
         outcome = self.archive.save_article(fetched, article, item.published)
+        if outcome != "unchanged":
+            self._stored.add(article.url)
         why = "" if article.published else "no publication date found"
         return ItemResult(outcome, why, undated=article.published is None)
 

@@ -30,6 +30,10 @@ class HookSpecs:
         """Return {type name: coroutine listing a source's items}."""
 
     @hookspec
+    def dailybrief_articles_stored(self, archive: Archive, urls: Sequence[str]) -> None:
+        """React to an ingest that stored new or changed articles (the editor app indexes them for search)."""
+
+    @hookspec
     def dailybrief_brief_written(self, archive: Archive, config: Config, brief: Brief,
                                  stories: Sequence[RankedStory], llm: dict[str, Any] | None) -> None:
         """React to a brief the pipeline has just written and archived (the editor app records it)."""

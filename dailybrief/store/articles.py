@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import sqlite3
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,6 +19,22 @@ from dailybrief.store.base import Tables
 from dailybrief.store.schema import body_hash, now
 
 Outcome = Literal["new", "updated", "unchanged"]
+ARTICLE_COLUMNS = "a.id, a.url, a.source, a.title, a.published, a.publisher, a.origin, a.text, a.paragraphs, a.lang"
+PRUNE_BATCH = 200  # fetch bodies emptied per transaction: a reader or writer never waits long
+
+
+def article_from_row(r: Sequence[Any]) -> Article:
+    """Return the Article of a row selected with ARTICLE_COLUMNS."""
+    return Article(id=r[0], url=r[1], source=r[2], title=r[3], published=dt.date.fromisoformat(r[4]) if r[4] else None,
+                   publisher=r[5], origin=r[6], text=r[7], paragraphs=tuple(json.loads(r[8])), lang=r[9])
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What `prune_bodies` freed: raw bodies emptied and their compressed bytes."""
+
+    rows: int
+    bytes: int
 
 
 @dataclass(frozen=True)
@@ -39,9 +56,11 @@ class ArticleTables(Tables):
 
     def _store_fetch(self, db: sqlite3.Connection, fetch: Fetch, sha: str) -> int:
         """Insert a raw fetch once per (url, body); return its row id."""
+        # A body `prune` emptied comes back when the same body is fetched again.
         db.execute(
-            "INSERT OR IGNORE INTO fetches (url, final_url, status, headers, body, body_sha, size, fetched_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO fetches (url, final_url, status, headers, body, body_sha, size, fetched_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url, body_sha) DO UPDATE SET body = excluded.body,"
+            " fetched_at = excluded.fetched_at WHERE length(fetches.body) = 0",
             (fetch.url, fetch.final_url, fetch.status, json.dumps(fetch.headers, ensure_ascii=False),
              zlib.compress(fetch.body, 6), sha, len(fetch.body), fetch.fetched_at.isoformat(timespec="seconds")),
         )
@@ -106,33 +125,73 @@ class ArticleTables(Tables):
         return str(row[0]) if row else None
 
     def latest_body(self, url: str) -> tuple[bytes, dict[str, str]] | None:
-        """Return the newest raw body and headers stored for a URL."""
+        """Return the newest raw body and headers stored for a URL (None when none is, or `prune` dropped it)."""
         row = self.db.execute("SELECT body, headers FROM fetches WHERE url = ? ORDER BY id DESC LIMIT 1",
                               (url,)).fetchone()
-        return (zlib.decompress(row[0]), json.loads(row[1])) if row else None
+        return (zlib.decompress(row[0]), json.loads(row[1])) if row and row[0] else None
+
+    def prune_bodies(self, before: dt.datetime) -> Pruned:
+        """Empty the raw bodies of fetches made before a time (articles, validators and hashes stay)."""
+        rows = freed = 0
+        stamp = before.isoformat(timespec="seconds")
+        while True:
+            with self.transaction() as db:
+                batch = db.execute("SELECT id, length(body) FROM fetches WHERE fetched_at < ? AND length(body) > 0"
+                                   " LIMIT ?", (stamp, PRUNE_BATCH)).fetchall()
+                db.executemany("UPDATE fetches SET body = X'' WHERE id = ?", [(r[0],) for r in batch])
+            rows += len(batch)
+            freed += sum(int(r[1]) for r in batch)
+            if len(batch) < PRUNE_BATCH:
+                return Pruned(rows, freed)
+
+    def raw_bytes(self) -> tuple[int, int]:
+        """Return (fetches holding a raw body, their compressed bytes)."""
+        row = self.db.execute("SELECT COUNT(*), COALESCE(SUM(length(body)), 0) FROM fetches WHERE length(body) > 0"
+                              ).fetchone()
+        return int(row[0]), int(row[1])
 
     def articles(self, since: dt.date | None = None, until: dt.date | None = None) -> list[Article]:
         """Return stored articles: all, or those published in [since, until] (undated ones too with `until` only)."""
         if since or until:
-            where = "WHERE published BETWEEN ? AND ?"
+            where = "WHERE a.published BETWEEN ? AND ?"
             args: list[Any] = [(since or dt.date.min).isoformat(), (until or dt.date.max).isoformat()]
             if not since:
-                where = "WHERE published IS NULL OR published <= ?"
+                where = "WHERE a.published IS NULL OR a.published <= ?"
                 args = [(until or dt.date.max).isoformat()]
             return self._articles_where(where, args)
         return self._articles_where("", [])
 
+    def articles_between(self, since: dt.date, until: dt.date) -> list[Article]:
+        """Return the articles published in [since, until] (through the date index)."""
+        return self._articles_where("WHERE a.published BETWEEN ? AND ?", [since.isoformat(), until.isoformat()])
+
+    def undated_between(self, *spans: tuple[dt.date, dt.date]) -> list[Article]:
+        """Return the articles without a date first stored in any of the spans [since, until] (UTC days)."""
+        found: dict[str, Article] = {}
+        for since, until in spans:
+            for a in self._articles_where("WHERE a.published IS NULL AND a.first_seen >= ? AND a.first_seen < ?",
+                                          [since.isoformat(), (until + dt.timedelta(days=1)).isoformat()]):
+                found[a.url] = a
+        return list(found.values())
+
+    def articles_at(self, urls: Sequence[str]) -> list[Article]:
+        """Return the stored articles at some URLs (those that exist), by date and URL."""
+        out: list[Article] = []
+        unique = list(dict.fromkeys(urls))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start:start + 500]
+            out += self._articles_where(f"WHERE a.url IN ({','.join('?' * len(chunk))})", list(chunk))
+        return sorted(out, key=lambda a: (a.published or dt.date.min, a.url))
+
     def _articles_where(self, where: str, args: list[Any]) -> list[Article]:
         """Return the articles matching a WHERE clause (a literal written in this module)."""
-        sql = "SELECT id, url, source, title, published, publisher, origin, text, paragraphs, lang FROM articles "
-        rows = self.db.execute(sql + where + " ORDER BY published, url", args).fetchall()
-        return [Article(id=r[0], url=r[1], source=r[2], title=r[3],
-                        published=dt.date.fromisoformat(r[4]) if r[4] else None, publisher=r[5], origin=r[6],
-                        text=r[7], paragraphs=tuple(json.loads(r[8])), lang=r[9]) for r in rows]
+        sql = f"SELECT {ARTICLE_COLUMNS} FROM articles a "  # noqa: S608 - a literal column list
+        rows = self.db.execute(sql + where + " ORDER BY a.published, a.url", args).fetchall()
+        return [article_from_row(r) for r in rows]
 
     def article_by_url(self, url: str) -> Article | None:
         """Return the stored article for a URL."""
-        found = self._articles_where("WHERE url = ?", [url])
+        found = self._articles_where("WHERE a.url = ?", [url])
         return found[0] if found else None
 
     def newest_article(self, source: str) -> dt.date | None:

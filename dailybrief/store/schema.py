@@ -3,7 +3,7 @@
 The core tables live here. Other packages that keep tables in the same file (the editor
 app's `dailybrief.web.store`) pass their own list to `Archive.migrate`; every list shares the
 one `migrations` table, so an archive has one history. Names are numbered across all lists (the
-web app's are 0006–0008 and 0010) and never reused; a new migration gets the next free number.
+web app's are 0006–0008, 0010 and 0016) and never reused; a new migration gets the next free number.
 """
 
 from __future__ import annotations
@@ -168,6 +168,70 @@ MIGRATIONS: list[Migration] = [
             fitted_at TEXT NOT NULL
         );
     """),
+    # What daily reads go through: a source's articles by date, pages fetched without a date by when
+    # they were first seen, a source's health by source, raw fetches by age (`prune`).
+    ("0014_archive_indexes", """
+        CREATE INDEX articles_source_published ON articles(source, published);
+        CREATE INDEX articles_published_seen ON articles(published, first_seen);
+        CREATE INDEX source_health_source ON source_health(source, run_id);
+        CREATE INDEX fetches_fetched_at ON fetches(fetched_at);
+    """),
+    # Per-article features computed once per article version (store/features.py): the stories stage's
+    # record, its shingle signature, the distinct terms counted in term_df, and the look-up keys older
+    # articles are found by. Triggers queue every new or changed article; existing ones are queued once.
+    ("0015_article_features", """
+        CREATE TABLE article_features (
+            ref INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            article_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            published TEXT,
+            body_len INTEGER NOT NULL,
+            signature BLOB NOT NULL,
+            terms BLOB NOT NULL,
+            lookup BLOB NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE INDEX article_features_published ON article_features(published);
+        CREATE TABLE article_keys (
+            key INTEGER NOT NULL,
+            day INTEGER NOT NULL,
+            ref INTEGER NOT NULL,
+            PRIMARY KEY (key, day, ref)
+        ) WITHOUT ROWID;
+        CREATE TABLE term_df (
+            term TEXT PRIMARY KEY,
+            df INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE site_paragraphs (
+            site TEXT NOT NULL,
+            paragraph INTEGER NOT NULL,
+            page INTEGER NOT NULL,
+            body INTEGER NOT NULL,
+            PRIMARY KEY (site, paragraph)
+        ) WITHOUT ROWID;
+        CREATE TABLE site_furniture (
+            site TEXT NOT NULL,
+            paragraph INTEGER NOT NULL,
+            PRIMARY KEY (site, paragraph)
+        ) WITHOUT ROWID;
+        CREATE TABLE archive_counters (
+            name TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE feature_queue (
+            url TEXT PRIMARY KEY
+        ) WITHOUT ROWID;
+        INSERT INTO feature_queue SELECT url FROM articles;
+        CREATE TRIGGER articles_queue_features_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO feature_queue SELECT NEW.url WHERE NOT EXISTS
+                (SELECT 1 FROM feature_queue WHERE url = NEW.url);
+        END;
+        CREATE TRIGGER articles_queue_features_update AFTER UPDATE ON articles BEGIN
+            INSERT INTO feature_queue SELECT NEW.url WHERE NOT EXISTS
+                (SELECT 1 FROM feature_queue WHERE url = NEW.url);
+        END;
+    """),
 ]
 
 
@@ -185,6 +249,21 @@ def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+def statements(sql: str) -> list[str]:
+    """Split a migration into its SQL statements (a trigger's body holds semicolons of its own)."""
+    out: list[str] = []
+    pending = ""
+    for piece in sql.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                out.append(pending.strip())
+            pending = ""
+    if pending.strip(" \n;"):
+        out.append(pending.strip())
+    return out
+
+
 def apply_migrations(db: sqlite3.Connection, migrations: Sequence[Migration]) -> list[str]:
     """Apply the migrations of a list this file has not seen yet, in order, each in one transaction."""
     db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
@@ -195,9 +274,8 @@ def apply_migrations(db: sqlite3.Connection, migrations: Sequence[Migration]) ->
             continue
         db.execute("BEGIN IMMEDIATE")
         try:
-            for statement in sql.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+            for statement in statements(sql):
+                db.execute(statement)
             db.execute("INSERT INTO migrations VALUES (?, ?)", (name, now()))
         except BaseException:
             db.execute("ROLLBACK")

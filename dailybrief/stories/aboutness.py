@@ -55,23 +55,40 @@ def theme_terms(theme: ThemeSettings) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(t) for t in sorted((t for t in terms if t), key=lambda t: (-len(t), t))))
 
 
+@dataclass(frozen=True)
+class Naming:
+    """Where an article names the theme: what aboutness reads from the text (the same every day)."""
+
+    headline: bool
+    lead: bool
+    share: float
+
+
+def naming_of(title: str, body: str, terms: re.Pattern[str]) -> Naming:
+    """Find where a text names the theme: headline, lead, share of its sentences (`body` NFKC-normalised)."""
+    units = sentences(body)
+    naming = sum(1 for s in units if terms.search(s))
+    share = naming / len(units) if units and naming >= MIN_SENTENCES else 0.0
+    headline = bool(terms.search(unicodedata.normalize("NFKC", title)))
+    return Naming(headline, bool(terms.search(body[:LEAD_CHARS])), share)
+
+
+def about_score(naming: Naming, similarity: float) -> About:
+    """Combine where an article names the theme with its similarity to the theme (0..1) into its aboutness."""
+    similarity = max(0.0, min(1.0, similarity))
+    score = (WEIGHTS["headline"] * naming.headline + WEIGHTS["lead"] * naming.lead
+             + WEIGHTS["share"] * min(1.0, naming.share / FULL_SHARE) + WEIGHTS["similarity"] * similarity)
+    return About(round(score, 4), naming.headline, naming.lead, round(naming.share, 4), round(similarity, 4))
+
+
 def aboutness(article: Article, terms: re.Pattern[str], similarity: float, body: str | None = None) -> About:
     """Measure how much an article is about the theme; `similarity` is its similarity to the theme in 0..1.
 
     `body` is the article's text already NFKC-normalised (without site furniture), if the caller has it.
     """
-    title = unicodedata.normalize("NFKC", article.title)
     if body is None:
         body = unicodedata.normalize("NFKC", "\n".join(article.paragraphs) or article.text)
-    lead = body[:LEAD_CHARS]
-    units = sentences(body)
-    naming = sum(1 for s in units if terms.search(s))
-    share = naming / len(units) if units and naming >= MIN_SENTENCES else 0.0
-    headline, in_lead = bool(terms.search(title)), bool(terms.search(lead))
-    similarity = max(0.0, min(1.0, similarity))
-    score = (WEIGHTS["headline"] * headline + WEIGHTS["lead"] * in_lead
-             + WEIGHTS["share"] * min(1.0, share / FULL_SHARE) + WEIGHTS["similarity"] * similarity)
-    return About(round(score, 4), headline, in_lead, round(share, 4), round(similarity, 4))
+    return about_score(naming_of(article.title, body, terms), similarity)
 
 
 def embedding_similarities(theme: ThemeSettings, articles: Sequence[Article]) -> list[float]:

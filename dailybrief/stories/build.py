@@ -11,26 +11,28 @@ import datetime as dt
 import gc
 import hashlib
 import logging
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from dailybrief.collect.urls import canonical_url
 from dailybrief.config import Config
 from dailybrief.models import Article
-from dailybrief.stories.aboutness import FULL_SIMILARITY, About, aboutness, embedding_similarities, theme_terms
+from dailybrief.stories.aboutness import FULL_SIMILARITY, About, Naming, about_score, embedding_similarities
 from dailybrief.stories.assemble import DayContext, assemble_story, is_official, lead_of, opening_of
 from dailybrief.stories.events import MAX_EVENT_DAYS, ClusterSettings, ScoredPairs, Unit, event_clusters
+from dailybrief.stories.features import ArticleFeatures, compute_features, detailed, home_of, theme_profile
+from dailybrief.stories.furniture import core_texts
 from dailybrief.stories.importance import figures, is_preliminary, scale_scores
 from dailybrief.stories.rank import weights_of
-from dailybrief.stories.reprints import core_texts, find_reprints
+from dailybrief.stories.reprints import find_reprints
 from dailybrief.stories.select import (
     Candidate,
-    article_tokens,
+    Frequencies,
     idf_table,
     in_window,
+    pool_frequencies,
     score_relevance,
     tfidf,
     theme_words,
@@ -109,22 +111,49 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What is already known of the pool's articles: core texts, features, and the document frequencies.
+
+    The pipeline reads them from the archive (features computed when each article was stored,
+    frequencies over every article stored); `prepare` computes them from the articles alone.
+    """
+
+    cores: Mapping[str, str]  # URL → the body without site furniture
+    features: Mapping[str, ArticleFeatures]  # URL → its features
+    frequencies: Frequencies
+    relevance: Mapping[str, float] = field(default_factory=dict)  # URL → relevance already computed with them
+
+
+def prepare(pool: Sequence[Article], config: Config) -> Prepared:
+    """Compute the pool's core texts and features in memory, with document frequencies over the pool."""
+    profile = theme_profile(config.theme)
+    cores = {a.url: core for a, core in zip(pool, core_texts(pool), strict=True)}
+    features = {a.url: compute_features(a, cores[a.url], profile) for a in pool}
+    return Prepared(cores, features, pool_frequencies([features[a.url].counts for a in pool]))
+
+
 def build_stories(articles: Sequence[Article], config: Config, issue_date: dt.date,
-                  earlier: Sequence[dict[str, Any]] = (), weights: Mapping[str, float] | None = None) -> StoriesResult:
+                  earlier: Sequence[dict[str, Any]] = (), weights: Mapping[str, float] | None = None, *,
+                  prepared: Prepared | None = None) -> StoriesResult:
     """Select, de-duplicate, cluster and rank the day's stories (see the module docstring).
 
-    `weights` replace the `[rank]` feature weights (the ones `rank --learn` fitted for an archive).
+    `weights` replace the `[rank]` feature weights (the ones `rank --learn` fitted for an archive);
+    `prepared` holds what the archive already knows of the articles (every dated one in the
+    window and background needs its entry), else it is computed here.
 
     The stage makes millions of acyclic objects (token lists, vectors) that the cyclic
     collector would walk again at every full collection, about 14 % of the time at
     100,000 articles; it is paused meanwhile.
     """
     with collector_paused():
-        return _build_stories(articles, config, issue_date, earlier, dict(weights or weights_of(config.rank)))
+        return _build_stories(articles, config, issue_date, earlier, dict(weights or weights_of(config.rank)),
+                              prepared=prepared)
 
 
 def _build_stories(articles: Sequence[Article], config: Config, issue_date: dt.date,
-                   earlier: Sequence[dict[str, Any]], weights: dict[str, float]) -> StoriesResult:
+                   earlier: Sequence[dict[str, Any]], weights: dict[str, float], *,
+                   prepared: Prepared | None) -> StoriesResult:
     """Run the stage's steps in order (see `build_stories`)."""
     levels = {s.name: s.level for s in config.sources()}
     window = config.brief.window_days
@@ -133,35 +162,37 @@ def _build_stories(articles: Sequence[Article], config: Config, issue_date: dt.d
     horizon = issue_date - dt.timedelta(days=window + config.select.background_days)
     pool = [a for a in articles if a.published and horizon <= a.published <= issue_date]
     words = theme_words(config.theme)
-    # Bodies without site furniture, cut into tokens once: relevance and clustering both use them.
-    # Normalised once: every later step normalises again, which costs little on normalised text.
-    pool_cores = [unicodedata.normalize("NFKC", core) for core in core_texts(pool)]
-    pool_docs = [article_tokens(replace(a, text=core), words) for a, core in zip(pool, pool_cores, strict=True)]
-    candidates = score_relevance(pool, config.theme, pool_docs, pool_cores)
+    known = prepared or prepare(pool, config)
+    features = [known.features[a.url] for a in pool]
+    candidates = score_relevance(pool, config.theme, [f.counts for f in features],
+                                 [(f.hits, f.in_title) for f in features], idf=known.frequencies.idf(),
+                                 default_idf=known.frequencies.default_idf, known=known.relevance)
     best = max((c.relevance for c in candidates), default=0.0)
     floor = max(config.select.min_relevance, config.select.relative_relevance * best)
     relevant = [c for c in candidates if c.relevance >= floor]
     off_theme = [c for c in candidates if c.relevance < floor and in_window(c.article.published, issue_date, window)]
     chosen = [c.article for c in relevant]
-    position = {a.url: i for i, a in enumerate(pool)}
+    profile = theme_profile(config.theme)
+    details = [detailed(known.features[a.url], a, known.cores[a.url], profile).detail for a in chosen]
     about = _aboutness(chosen, [min(1.0, c.relevance / FULL_SIMILARITY) for c in relevant],
-                       [pool_cores[position[a.url]] for a in chosen], config)
-    groups = find_reprints(chosen, levels, cores=[pool_cores[position[a.url]] for a in chosen])
-    docs = [pool_docs[position[g.original.url]] for g in groups]
-    del pool_docs
+                       [d.naming for d in details if d], config)
+    groups = find_reprints(chosen, levels, cores=[known.cores[a.url] for a in chosen],
+                           known=[d.body for d in details if d])
+    docs = [known.features[g.original.url].counts for g in groups]
     idf = idf_table(docs)
     default_idf = max(idf.values(), default=1.0)
     news = [i for i, g in enumerate(groups) if any(in_window(a.published, issue_date, window) for a in g.members)]
     news_set = set(news)
     units = []
     for i, (g, doc) in enumerate(zip(groups, docs, strict=True)):
-        # Only news is clustered; background needs no places (the costly part of the signals).
-        local = levels.get(g.original.source, "media") in ("provincial", "city")
-        sig = signals(g.original.title, g.original.paragraphs, words, with_places=i in news_set,
-                      home=g.original.publisher if local else "")
-        published = g.original.published or issue_date
-        vector = tfidf(doc, idf, default_idf, top=UNIT_TERMS)
         original = g.original
+        sig = known.features[original.url].signals
+        if sig is None:
+            # Only news is clustered; background needs no places (the costly part of the signals).
+            sig = signals(original.title, original.paragraphs, words, with_places=i in news_set,
+                          home=home_of(original, levels))
+        published = original.published or issue_date
+        vector = tfidf(doc, idf, default_idf, top=UNIT_TERMS)
         units.append(Unit(group=g, vector=vector, signals=sig, day=published.toordinal(),
                           official=is_official(original, levels),
                           preliminary=is_preliminary(original.title, lead_of(original)),
@@ -216,14 +247,13 @@ def _thread_scores(units: Sequence[Unit], clusters: Sequence[list[int]], news: s
     return [r / top for r in raw]
 
 
-def _aboutness(articles: Sequence[Article], similarity: Sequence[float], bodies: Sequence[str],
+def _aboutness(articles: Sequence[Article], similarity: Sequence[float], naming: Sequence[Naming],
                config: Config) -> dict[str, About]:
-    """Measure each on-theme article's aboutness from its normalised body (with the embedding model's when enabled)."""
+    """Measure each on-theme article's aboutness (with the embedding model's similarity when enabled)."""
     embedded = embedding_similarities(config.theme, articles) if config.select.embeddings and articles else []
     if embedded:
         similarity = [(a + b) / 2 for a, b in zip(similarity, embedded, strict=True)]
-    terms = theme_terms(config.theme)
-    return {a.url: aboutness(a, terms, s, body) for a, s, body in zip(articles, similarity, bodies, strict=True)}
+    return {a.url: about_score(n, s) for a, s, n in zip(articles, similarity, naming, strict=True)}
 
 
 LOOKALIKE = 0.3  # text similarity at which two events are reports of the same kind of thing

@@ -18,19 +18,21 @@ import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from dailybrief.collect.urls import canonical_url, host_of
+from dailybrief.collect.urls import canonical_url
 from dailybrief.models import Article
+from dailybrief.stories.furniture import core_texts
 from dailybrief.text.tokens import normalise, numbers_with_units, places, strip_dateline
 
 SHINGLE = 5
 NUM_PERM = 128
 LSH_THRESHOLD = 0.45  # proposes pairs to check; 来源：lines propose excerpting reprints besides
 ESTIMATE_MARGIN = 0.12  # closer than this to a threshold, a pair is checked on its exact shingle sets
+REPRINT_GAP = 7  # days: a reprint follows its original within a week (exact copies are grouped whatever their dates)
 MIN_BODY = 50  # letters and digits: a shorter body is no evidence that two pages carry one text
 _KEEP = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
 _PUBLISHER_NOISE = re.compile(r"[（(][^）)]*[）)]|官方网站|网站|官网|客户端|微信公众号|公众号|门户网站")
@@ -116,6 +118,11 @@ def shingle_set(key: str) -> np.ndarray:
     return distinct
 
 
+def lean_minhash(signature: np.ndarray) -> LeanMinHash:
+    """Return a MinHash object (what datasketch's LSH takes) holding a signature made by `minhash`."""
+    return LeanMinHash(seed=7, hashvalues=signature, scheme=_SCHEME)
+
+
 def minhash(key: str, size: int = SHINGLE) -> LeanMinHash:
     """Return the MinHash signature of a body's shingles.
 
@@ -125,7 +132,29 @@ def minhash(key: str, size: int = SHINGLE) -> LeanMinHash:
     """
     values = shingle_hashes(key, size)[:, None]
     signature = (values * _PERMUTATION_A + _PERMUTATION_B).min(axis=0)
-    return LeanMinHash(seed=7, hashvalues=signature, scheme=_SCHEME)
+    return lean_minhash(signature)
+
+
+@cache
+def lsh_bands() -> tuple[int, int]:
+    """Return the (bands, rows per band) datasketch's LSH uses at LSH_THRESHOLD."""
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def band_keys(signatures: np.ndarray) -> np.ndarray:
+    """Return each signature's LSH band keys: one 64-bit hash per band (band number mixed in), in one numpy pass.
+
+    Two signatures sharing a key are a pair LSH would propose; rows of the result are signatures.
+    """
+    bands, rows = lsh_bands()
+    values = signatures[:, : bands * rows].astype(np.uint64).reshape(len(signatures), bands, rows)
+    keys: np.ndarray = np.zeros((len(signatures), bands), dtype=np.uint64)
+    for j in range(rows):
+        keys = keys * _SHINGLE_MULTIPLIER + values[:, :, j]
+    keys = (keys + np.arange(bands, dtype=np.uint64)) * _SHINGLE_FINALISER
+    keys ^= keys >> np.uint64(29)
+    return keys
 
 
 def overlap_estimates(signature: np.ndarray, others: np.ndarray, length: int,
@@ -160,31 +189,6 @@ def is_reprint_pair(a: np.ndarray, b: np.ndarray, *, min_jaccard: float, min_con
         return True
     needed = min_containment * (0.8 if cites_other else 1.0)
     return inter / min(len(a), len(b)) >= needed
-
-
-def paragraphs_of(article: Article) -> tuple[str, ...]:
-    """Return an article's paragraphs (its text lines when extraction gave none)."""
-    return article.paragraphs or tuple(line for line in article.text.split("\n") if line.strip())
-
-
-def site_of(article: Article) -> tuple[str, str]:
-    """Return the site a page belongs to: its source and its host (one host may serve many sources)."""
-    return article.source, host_of(canonical_url(article.url))
-
-
-def core_texts(articles: Sequence[Article]) -> list[str]:
-    """Return each body without site furniture: paragraphs that two different bodies of one site share verbatim."""
-    bodies: dict[tuple[str, str], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for a in articles:
-        whole = hash(a.text)
-        site = bodies[site_of(a)]
-        for p in paragraphs_of(a):
-            site[p.strip()].add(whole)
-    out = []
-    for a in articles:
-        shared = bodies[site_of(a)]
-        out.append("\n".join(p for p in paragraphs_of(a) if len(shared[p.strip()]) < 2))
-    return out
 
 
 def specifics(text: str) -> tuple[set[tuple[str, str]], set[str]]:
@@ -230,25 +234,30 @@ class PairFilter:
 
 
 def candidate_pairs(keys: Sequence[str], threshold: float, pair_filter: PairFilter,
-                    days: Sequence[int] | None = None, max_gap: int = 7) -> Iterator[tuple[int, int]]:
+                    days: Sequence[int] | None = None, *, max_gap: int = REPRINT_GAP,
+                    known: np.ndarray | None = None) -> Iterator[tuple[int, int]]:
     """Yield index pairs whose bodies MinHash LSH says are similar; write each body's signature into the filter's.
 
     With `days` (ordinals), bodies are indexed in date order and leave the index once they
     are more than `max_gap` days older than the body being looked up: reprints follow
     their original within days, and a large archive then costs a window, not everything.
+    Rows `known` marks already hold their signature (computed when the article was stored);
+    the others need their reduced body in `keys`.
     """
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     order = sorted(range(len(keys)), key=lambda i: days[i]) if days is not None else range(len(keys))
     indexed: deque[int] = deque()
     for i in order:
-        key = keys[i]
-        if not key:
+        if not pair_filter.lengths[i]:
             continue
         if days is not None:
             while indexed and days[indexed[0]] < days[i] - max_gap:
                 lsh.remove(indexed.popleft())
-        sig = minhash(key)
-        pair_filter.signatures[i] = sig.hashvalues
+        if known is not None and known[i]:
+            sig = lean_minhash(pair_filter.signatures[i])
+        else:
+            sig = minhash(keys[i])
+            pair_filter.signatures[i] = sig.hashvalues
         found = lsh.query(sig)
         if found:
             for other in pair_filter.keep(i, np.asarray(found, dtype=np.int64)).tolist():
@@ -335,33 +344,59 @@ def _same_text(a: int, b: int, keys: Sequence[str], signatures: np.ndarray, *, m
                            min_containment=min_containment, cites_other=cites_other)
 
 
+@dataclass(frozen=True)
+class KnownBody:
+    """What is already known of a body without reading it: its reduced length (0: too short), hash and signature."""
+
+    length: int
+    sha: str
+    signature: np.ndarray | None
+
+
 def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min_jaccard: float = 0.5,
                   min_containment: float = 0.8, cores: Sequence[str] | None = None,
-                  max_gap_days: int = 7) -> list[ReprintGroup]:
+                  known: Sequence[KnownBody] | None = None, max_gap_days: int = REPRINT_GAP) -> list[ReprintGroup]:
     """Group articles into reprint groups (singletons included), each naming its original.
 
     Near-duplicates are looked for among articles at most `max_gap_days` apart; exact
     copies (same URL or same body) are grouped whatever their dates.
 
-    `cores` are the bodies without site furniture (`core_texts`), when the caller has them.
+    `cores` are the bodies without site furniture (`core_texts`), when the caller has them;
+    `known` what was computed of them when the articles were stored (then a body is reduced
+    only when a candidate pair needs its exact shingles).
     """
     uf = UnionFind(len(articles))
     by_url: dict[str, int] = {}
     by_hash: dict[str, int] = {}
     cores = list(cores) if cores is not None else core_texts(articles)
-    keys = [body_key(core) for core in cores]
-    keys = [key if len(key) >= MIN_BODY else "" for key in keys]
-    for i, (article, key) in enumerate(zip(articles, keys, strict=True)):
-        for table, k in ((by_url, canonical_url(article.url)), (by_hash, hashlib.sha256(key.encode()).hexdigest())):
-            if not key and table is by_hash:
+    keys = [""] * len(cores)  # reduced bodies, filled as they are needed
+    reduced = [False] * len(cores)
+
+    def key_of(i: int) -> str:
+        """Return body i reduced to letters and digits ("" when too short to be evidence)."""
+        if not reduced[i]:
+            key = body_key(cores[i])
+            keys[i], reduced[i] = (key if len(key) >= MIN_BODY else ""), True
+        return keys[i]
+
+    bodies = list(known) if known is not None else [None] * len(cores)
+    lengths = np.asarray([b.length if b else len(key_of(i)) for i, b in enumerate(bodies)], dtype=np.int64)
+    matrix = np.zeros((len(cores), NUM_PERM), dtype=np.uint32)
+    signed = np.zeros(len(cores), dtype=bool)
+    for i, (article, body) in enumerate(zip(articles, bodies, strict=True)):
+        sha = body.sha if body else (hashlib.sha256(keys[i].encode()).hexdigest() if keys[i] else "")
+        if body and body.signature is not None and body.length:
+            matrix[i], signed[i] = body.signature, True
+        elif lengths[i]:
+            key_of(i)  # LSH makes its signature
+        for table, k in ((by_url, canonical_url(article.url)), (by_hash, sha)):
+            if not k:
                 continue
             if k in table:
                 uf.union(table[k], i)
             else:
                 table[k] = i
-    signatures = np.zeros((len(keys), NUM_PERM), dtype=np.uint32)
-    pair_filter = PairFilter(signatures, np.asarray([len(key) for key in keys], dtype=np.int64),
-                             min_jaccard, min_containment)
+    pair_filter = PairFilter(matrix, lengths, min_jaccard, min_containment)
     specifics_cache: dict[int, tuple[set[tuple[str, str]], set[str]]] = {}
     days = [a.published.toordinal() if a.published else 0 for a in articles]
 
@@ -372,7 +407,8 @@ def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min
         first, second = articles[a], articles[b]
         cites = (bool(first.origin) and names_match(first.origin, second.publisher)) or \
             (bool(second.origin) and names_match(second.origin, first.publisher))
-        if not _same_text(a, b, keys, signatures, min_jaccard=min_jaccard, min_containment=min_containment,
+        key_of(a), key_of(b)
+        if not _same_text(a, b, keys, matrix, min_jaccard=min_jaccard, min_containment=min_containment,
                           cites_other=cites):
             return
         for i in (a, b):
@@ -383,7 +419,7 @@ def find_reprints(articles: Sequence[Article], levels: Mapping[str, str], *, min
 
     # Every signature is made during the LSH pass; the 来源 pass reads them all.
     for a, b in candidate_pairs(keys, threshold=LSH_THRESHOLD, pair_filter=pair_filter, days=days,
-                                max_gap=max_gap_days):
+                                max_gap=max_gap_days, known=signed):
         check(a, b)
     for a, b in cited_pairs(articles, days, max_gap_days, pair_filter):
         check(a, b)

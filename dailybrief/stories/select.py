@@ -2,18 +2,17 @@
 
 Relevance is TF-IDF cosine similarity between an article (title counted twice, then the
 body) and the theme (keywords counted three times, then the description), over rjieba
-tokens, with IDF from the day's pool of articles; a keyword phrase found verbatim adds a
-little on top (more when the headline carries it), so a theme term jieba cuts apart
-still counts.
+tokens, with IDF from the archive's document frequencies (the pool's when the stage runs on
+bare articles); a keyword phrase found verbatim adds a little on top (more when the headline
+carries it), so a theme term jieba cuts apart still counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dailybrief.config import ThemeSettings
@@ -42,17 +41,43 @@ def theme_words(theme: ThemeSettings) -> tuple[str, ...]:
     return tuple(k for k in theme.keywords if k)
 
 
-def idf_table(documents: Sequence[Sequence[str]]) -> dict[str, float]:
-    """Return smoothed inverse document frequencies of the tokens in some documents."""
+@dataclass(frozen=True)
+class Frequencies:
+    """Document frequencies: how many documents there are and how many contain each term."""
+
+    documents: int
+    df: Mapping[str, int]
+
+    @property
+    def default_idf(self) -> float:
+        """Return the IDF of a term no document contains."""
+        return math.log(1 + self.documents) + 1.0
+
+    def idf(self) -> dict[str, float]:
+        """Return the smoothed inverse document frequency of every term counted."""
+        n = self.documents
+        return {term: math.log((1 + n) / (1 + count)) + 1.0 for term, count in self.df.items()}
+
+
+def pool_frequencies(documents: Sequence[Iterable[str]]) -> Frequencies:
+    """Return the document frequencies of some documents' terms (token lists or counts)."""
     df: Counter[str] = Counter()
     for doc in documents:
         df.update(set(doc))
-    n = len(documents)
-    return {term: math.log((1 + n) / (1 + count)) + 1.0 for term, count in df.items()}
+    return Frequencies(len(documents), df)
 
 
-def tfidf(doc: Sequence[str], idf: dict[str, float], default_idf: float, top: int | None = None) -> Vector:
-    """Return a unit-length TF-IDF vector with sublinear term frequency (only the `top` heaviest terms if given)."""
+def idf_table(documents: Sequence[Iterable[str]]) -> dict[str, float]:
+    """Return smoothed inverse document frequencies of the tokens in some documents."""
+    return pool_frequencies(documents).idf()
+
+
+def tfidf(doc: Iterable[str] | Mapping[str, int], idf: dict[str, float], default_idf: float,
+          top: int | None = None) -> Vector:
+    """Return a unit-length TF-IDF vector with sublinear term frequency (only the `top` heaviest terms if given).
+
+    `doc` is a list of tokens or their counts.
+    """
     counts = Counter(doc)
     vec = {t: (1 + math.log(c)) * idf.get(t, default_idf) for t, c in counts.items()}
     if top is not None and len(vec) > top:
@@ -81,28 +106,22 @@ def theme_tokens(theme: ThemeSettings) -> list[str]:
     return keyword_tokens * 3 + tokens(theme.name, words) * 2 + tokens(theme.description, words)
 
 
-def score_relevance(articles: Sequence[Article], theme: ThemeSettings, docs: Sequence[Sequence[str]] | None = None,
-                    bodies: Sequence[str] | None = None) -> list[Candidate]:
+def score_relevance(articles: Sequence[Article], theme: ThemeSettings, docs: Sequence[Mapping[str, int]],
+                    keyword_hits: Sequence[tuple[tuple[str, ...], int]], *, idf: dict[str, float],
+                    default_idf: float, known: Mapping[str, float] | None = None) -> list[Candidate]:
     """Score every article's relevance to the theme (0 to about 1).
 
-    `docs` are their tokens if already cut; `bodies` their NFKC-normalised texts (the
-    bodies without site furniture, from the caller) to find keyword phrases in.
+    `docs` are their token counts; `keyword_hits` the theme keywords each names (and how many
+    its headline names); `idf` the inverse document frequencies (`default_idf` for a term
+    they lack); `known` relevances already computed with the same frequencies, by URL.
     """
-    words = theme_words(theme)
-    if docs is None:
-        docs = [article_tokens(a, words) for a in articles]
-    idf = idf_table(docs)
-    default_idf = math.log(1 + len(docs)) + 1.0
     query = tfidf(theme_tokens(theme), idf, default_idf)
-    keywords = [(k, unicodedata.normalize("NFKC", k)) for k in theme.keywords if k]
-    if bodies is None:
-        bodies = [unicodedata.normalize("NFKC", a.text) for a in articles]
+    known = known or {}
     out = []
-    for article, doc, body in zip(articles, docs, bodies, strict=True):
-        title = unicodedata.normalize("NFKC", article.title)
-        flat = title + " " + body
-        hits = tuple(k for k, folded in keywords if folded in flat)
-        in_title = sum(1 for _k, folded in keywords if folded in title)
-        score = cosine(tfidf(doc, idf, default_idf), query) + 0.02 * min(len(hits), 5) + 0.04 * min(in_title, 3)
-        out.append(Candidate(article=article, relevance=round(score, 4), terms=hits))
+    for article, doc, (hits, in_title) in zip(articles, docs, keyword_hits, strict=True):
+        score = known.get(article.url)
+        if score is None:
+            score = round(cosine(tfidf(doc, idf, default_idf), query) + 0.02 * min(len(hits), 5)
+                          + 0.04 * min(in_title, 3), 4)
+        out.append(Candidate(article=article, relevance=score, terms=hits))
     return out

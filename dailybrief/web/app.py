@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dailybrief.store.archive import Archive
 from dailybrief.web import routes_archive, routes_auth, routes_briefs, routes_edit, routes_stories
 from dailybrief.web.deps import HERE, SESSION_LIFETIME, LoginRequired, WebSettings, render
+from dailybrief.web.search import refresh_index
 from dailybrief.web.store import WebStore
 from dailybrief.web.throttle import LoginThrottle
 
@@ -93,7 +94,9 @@ class SecurityHeaders:
 def create_app(settings: WebSettings) -> FastAPI:
     """Build the editor app over one archive (created and migrated if needed)."""
     with Archive(settings.db) as archive:
-        WebStore(archive)  # creates the web tables (and migrates them) before the first request
+        # Creates the web tables (and migrates them) before the first request, and indexes for search what
+        # was written without the ingest's hook (an older archive, another tool).
+        refresh_index(WebStore(archive))
     app = FastAPI(title="dailybrief 编辑台", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle()

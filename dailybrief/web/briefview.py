@@ -11,6 +11,7 @@ from dailybrief.models import Article, Sentence
 from dailybrief.verify.evidence import evidence_map
 from dailybrief.verify.verifier import settle
 from dailybrief.web.editing import Checked, Data, reference_urls, slot_map, verify_data
+from dailybrief.web.search import refresh_index
 from dailybrief.web.store import BriefRow, Conflict, Counts, Revision, WebStore
 
 
@@ -46,10 +47,12 @@ def save_verified(store: WebStore, brief_id: int, base: int, *, data: Data, user
     """Verify a changed brief and save it on top of revision `base`; 409 with `conflict` when someone saved first."""
     checked = recheck(store, data)
     try:
-        return store.save_revision(brief_id, base, data=data, verdicts=checked.verdicts, counts=counts_of(checked),
-                                   author=user, note=note)
+        number = store.save_revision(brief_id, base, data=data, verdicts=checked.verdicts, counts=counts_of(checked),
+                                     author=user, note=note)
     except Conflict:
         raise HTTPException(409, conflict) from None
+    refresh_index(store)
+    return number
 
 
 def cited_articles(store: WebStore, data: Data, only: Collection[str] | None = None) -> dict[str, Article | None]:

@@ -18,6 +18,7 @@ from dailybrief.web.delivery import channel_count, deliver_brief
 from dailybrief.web.deps import FormRevision, RowId, flash, open_store, redirect, render, require_writer, settings
 from dailybrief.web.editing import ADDRESS, EditError, clean_text, describe, set_text, slot_map
 from dailybrief.web.publish import output_folder, render_outputs
+from dailybrief.web.search import refresh_index
 from dailybrief.web.store import BriefRow, Conflict
 
 router = APIRouter()
@@ -54,6 +55,7 @@ def edit(request: Request, brief_id: RowId, *, addr: str = Form(...), text: str 
         try:
             number = store.save_revision(brief_id, current.number, data=data, verdicts=checked.verdicts,
                                          counts=counts_of(checked), author=user, note=f"编辑{describe(data, addr)}")
+            refresh_index(store)
         except Conflict:
             latest = store.revision(brief_id)
             return render(request, "conflict.html", 409, row=row, rev=latest, addr=addr, mine=new_text,

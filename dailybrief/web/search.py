@@ -2,7 +2,9 @@
 
 rjieba's search-mode cut (words and their sub-words, so 低空经济 finds 低空 and 经济) is
 indexed as space-separated tokens, which FTS5's unicode61 tokenizer takes one by one. The
-index catches up lazily: each search first indexes what changed since the last one.
+index is kept current as things are written, never in a search request: triggers queue every
+new or changed article and brief, and `refresh_index` indexes the queue after each ingest (the
+`dailybrief_articles_stored` hook), after each saved brief, and when the app starts.
 """
 
 from __future__ import annotations
@@ -46,28 +48,38 @@ def match_expression(query: str) -> str | None:
     return " ".join('"' + t.replace('"', '""') + '"' for t in tokens)
 
 
-def refresh_index(store: WebStore, batch: int = 2000) -> int:
-    """Index articles and briefs that changed since the last refresh; return how many documents were indexed."""
+def refresh_index(store: WebStore, batch: int = 500) -> int:
+    """Index the articles and briefs written since they were last indexed (triggers queue them); return how many."""
     done = 0
+    seen: set[tuple[str, str]] = set()
     while True:
-        stale = store.stale_articles(batch)
-        if not stale:
-            break
-        store.index_documents([("article", url, stamp, " ".join(search_tokens(title)), " ".join(search_tokens(text)))
-                               for url, stamp, title, text in stale])
-        done += len(stale)
-    docs = []
-    for brief_id, number in store.stale_briefs():
-        revision = store.revision(brief_id, number)
-        if revision is None:
-            continue
-        data = revision.data
-        body = " ".join(s.text for s in slots(data))
-        docs.append(("brief", str(brief_id), str(number), " ".join(search_tokens(str(data.get("title", "")))),
-                      " ".join(search_tokens(body))))
-    if docs:
-        store.index_documents(docs)
-    return done + len(docs)
+        queued = [q for q in store.queued_for_search(batch) if q not in seen]
+        if not queued:
+            return done
+        docs: list[tuple[str, str, str, str, str]] = []
+        gone: list[tuple[str, str]] = []
+        for kind, ref in queued:
+            found = _document(store, kind, ref)
+            if found is None:
+                gone.append((kind, ref))
+            else:
+                stamp, title, body = found
+                docs.append((kind, ref, stamp, " ".join(search_tokens(title)), " ".join(search_tokens(body))))
+        store.index_documents(docs, gone)
+        seen.update(queued)
+        done += len(docs)
+
+
+def _document(store: WebStore, kind: str, ref: str) -> tuple[str, str, str] | None:
+    """Return (stamp, title, body) of a queued article or brief, None when it no longer exists."""
+    if kind == "article":
+        return store.article_for_search(ref)
+    row = store.brief(int(ref)) if ref.isdigit() else None
+    revision = store.revision(row.id, row.revision) if row else None
+    if row is None or revision is None:
+        return None
+    body = " ".join(s.text for s in slots(revision.data))
+    return str(row.revision), str(revision.data.get("title", "")), body
 
 
 def snippet(text: str, query: str, width: int = SNIPPET) -> list[Segment]:
@@ -106,11 +118,10 @@ class Hit:
 
 
 def search(store: WebStore, query: str, kind: str | None, limit: int = 50) -> list[Hit]:
-    """Return the best matches for a query (the index is refreshed first)."""
+    """Return the best matches for a query (the index is kept current as articles and briefs are written)."""
     expression = match_expression(query)
     if expression is None:
         return []
-    refresh_index(store)
     hits = []
     for found_kind, ref in store.search(expression, kind, limit):
         if found_kind == "article":

@@ -1,7 +1,7 @@
 """The editor app's tables in the archive file: briefs, revisions, users, sessions, search.
 
 All SQL the web app runs lives here, beside the core's in `dailybrief.store`; it uses the
-archive's connection and transactions, and its migrations (0006–0008, 0010) join the archive's
+archive's connection and transactions, and its migrations (0006–0008, 0010, 0016) join the archive's
 one migration history the first time a `WebStore` opens the file. A brief is one row per
 (issue date, title); every change is a new numbered revision holding the whole brief.json, so
 nothing is ever lost. Saving is compare-and-swap on the revision number: a writer that read an
@@ -88,6 +88,36 @@ WEB_MIGRATIONS: list[Migration] = [
         );
         CREATE INDEX web_sessions_user ON web_sessions(user);
         DELETE FROM web_secrets;
+    """),
+    # The search index is kept current as articles and briefs are written: triggers queue what changed
+    # (whoever writes it), `search.refresh_index` indexes the queue after each ingest and each saved brief.
+    ("0016_search_queue", """
+        CREATE TABLE search_queue (
+            kind TEXT NOT NULL,
+            ref TEXT NOT NULL,
+            PRIMARY KEY (kind, ref)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO search_queue SELECT 'article', a.url FROM articles a LEFT JOIN search_docs d
+            ON d.kind = 'article' AND d.ref = a.url WHERE d.stamp IS NULL OR d.stamp != a.id;
+        INSERT OR IGNORE INTO search_queue SELECT 'brief', CAST(b.id AS TEXT) FROM briefs b LEFT JOIN search_docs d
+            ON d.kind = 'brief' AND d.ref = CAST(b.id AS TEXT)
+            WHERE d.stamp IS NULL OR d.stamp != CAST(b.revision AS TEXT);
+        CREATE TRIGGER articles_queue_search_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO search_queue SELECT 'article', NEW.url WHERE NOT EXISTS
+                (SELECT 1 FROM search_queue WHERE kind = 'article' AND ref = NEW.url);
+        END;
+        CREATE TRIGGER articles_queue_search_update AFTER UPDATE OF id ON articles BEGIN
+            INSERT INTO search_queue SELECT 'article', NEW.url WHERE NOT EXISTS
+                (SELECT 1 FROM search_queue WHERE kind = 'article' AND ref = NEW.url);
+        END;
+        CREATE TRIGGER briefs_queue_search_insert AFTER INSERT ON briefs BEGIN
+            INSERT INTO search_queue SELECT 'brief', CAST(NEW.id AS TEXT) WHERE NOT EXISTS
+                (SELECT 1 FROM search_queue WHERE kind = 'brief' AND ref = CAST(NEW.id AS TEXT));
+        END;
+        CREATE TRIGGER briefs_queue_search_update AFTER UPDATE OF revision ON briefs BEGIN
+            INSERT INTO search_queue SELECT 'brief', CAST(NEW.id AS TEXT) WHERE NOT EXISTS
+                (SELECT 1 FROM search_queue WHERE kind = 'brief' AND ref = CAST(NEW.id AS TEXT));
+        END;
     """),
 ]
 SESSION_TOUCH = dt.timedelta(minutes=1)  # last_seen is rewritten at most this often
@@ -356,21 +386,22 @@ class WebStore:
 
     # ----------------------------------------------------------------------------- full-text search
 
-    def stale_articles(self, limit: int = 5000) -> list[tuple[str, str, str, str]]:
-        """Return (url, stamp, title, text) of articles not yet indexed as they are now (stamp: content id)."""
-        return [(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in self.db.execute(
-            "SELECT a.url, a.id, a.title, a.text FROM articles a LEFT JOIN search_docs d"
-            " ON d.kind = 'article' AND d.ref = a.url WHERE d.stamp IS NULL OR d.stamp != a.id LIMIT ?",
-            (limit,))]
+    def queued_for_search(self, limit: int = 500) -> list[tuple[str, str]]:
+        """Return (kind, ref) of up to `limit` articles and briefs written since they were last indexed."""
+        return [(str(r[0]), str(r[1])) for r in self.db.execute(
+            "SELECT kind, ref FROM search_queue ORDER BY kind, ref LIMIT ?", (limit,))]
 
-    def stale_briefs(self) -> list[tuple[int, int]]:
-        """Return (brief id, revision) of briefs whose current revision is not indexed."""
-        return [(int(r[0]), int(r[1])) for r in self.db.execute(
-            "SELECT b.id, b.revision FROM briefs b LEFT JOIN search_docs d ON d.kind = 'brief'"
-            " AND d.ref = CAST(b.id AS TEXT) WHERE d.stamp IS NULL OR d.stamp != CAST(b.revision AS TEXT)")]
+    def article_for_search(self, url: str) -> tuple[str, str, str] | None:
+        """Return (content id, title, text) of the article at a URL."""
+        row = self.db.execute("SELECT id, title, text FROM articles WHERE url = ?", (url,)).fetchone()
+        return (str(row[0]), str(row[1]), str(row[2])) if row else None
 
-    def index_documents(self, docs: list[tuple[str, str, str, str, str]]) -> None:
-        """Index (kind, ref, stamp, title tokens, body tokens) documents, replacing older versions."""
+    def index_documents(self, docs: list[tuple[str, str, str, str, str]], gone: list[tuple[str, str]]) -> None:
+        """Index (kind, ref, stamp, title tokens, body tokens) documents, replacing older versions, and dequeue them.
+
+        A document written again since it was read (its stamp is no longer the current one) stays
+        queued; `gone` are queued (kind, ref) whose document no longer exists.
+        """
         with self.archive.transaction() as db:
             for kind, ref, stamp, title, body in docs:
                 old = db.execute("SELECT id FROM search_docs WHERE kind = ? AND ref = ?", (kind, ref)).fetchone()
@@ -382,6 +413,17 @@ class WebStore:
                     cur = db.execute("INSERT INTO search_docs (kind, ref, stamp) VALUES (?, ?, ?)", (kind, ref, stamp))
                     rowid = int(cur.lastrowid or 0)
                 db.execute("INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)", (rowid, title, body))
+                if self._stamp(kind, ref) == stamp:
+                    db.execute("DELETE FROM search_queue WHERE kind = ? AND ref = ?", (kind, ref))
+            db.executemany("DELETE FROM search_queue WHERE kind = ? AND ref = ?", gone)
+
+    def _stamp(self, kind: str, ref: str) -> str | None:
+        """Return what says which version of a document is current: an article's content id, a brief's revision."""
+        if kind == "article":
+            row = self.db.execute("SELECT id FROM articles WHERE url = ?", (ref,)).fetchone()
+        else:
+            row = self.db.execute("SELECT revision FROM briefs WHERE id = ?", (int(ref),)).fetchone()
+        return str(row[0]) if row else None
 
     def search(self, match: str, kind: str | None, limit: int = 50) -> list[tuple[str, str]]:
         """Return (kind, ref) of the best matches of an FTS5 query (title matches weigh more)."""
