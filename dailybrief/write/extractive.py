@@ -186,12 +186,12 @@ def choose_facts(pool: Sequence[Candidate], primary: Article, words: tuple[str, 
         opening = cand.article.url == primary.url and cand.position < 2
         if (not opening and not topic & set(vec)) or _FORMULA.search(cand.text) or _ANALYTIC.search(cand.text) \
                 or (cand.article.url == primary.url and not opening and _paragraph_of(cand) in off_topic) \
-                or title_only(cand.text, names) or (lead and (restates(cand.text, lead) or restates(lead, cand.text)
-                                                              or reannounces(cand.text, lead)))\
+                or title_only(cand.text, names) or (lead and (restates(cand.text, lead) or reannounces(cand.text, lead)
+                                                              or (restates(lead, cand.text)
+                                                                  and not (opening and _adds_facts(cand.text, lead)))))\
                 or any(restates(cand.text, s) or restates(s, cand.text, NEAR_DUPLICATE) for s in said):
             continue
-        found = claims(cand.text)
-        facts = set(found.numbers) | set(found.titles) | {str(d) for d in found.dates}
+        facts = _stated_facts(cand.text)
         theme = min(1.0, sum(1 for w in words if w and w in cand.text) / 2)
         bonus = (0.3 if cand.article.url == primary.url and cand.position < 3 else 0.0) \
             + (0.25 if cand.article.url == primary.url else 0.0)
@@ -222,6 +222,17 @@ def choose_facts(pool: Sequence[Candidate], primary: Article, words: tuple[str, 
         left -= len(best[0].text)
     order = {a.url: i for i, a in enumerate(dict.fromkeys(c.article for c in pool))}
     return sorted((c for c, _v in chosen), key=lambda c: (order[c.article.url], c.position))
+
+
+def _stated_facts(text: str) -> set[str]:
+    """Return the numbers, 《titles》 and dates a sentence states."""
+    found = claims(text)
+    return set(found.numbers) | set(found.titles) | {str(d) for d in found.dates}
+
+
+def _adds_facts(text: str, lead: str) -> bool:
+    """Say whether a sentence states facts the lead does not (its opening then stands in for the lead)."""
+    return bool(_stated_facts(text) - _stated_facts(lead))
 
 
 def _paragraph_of(cand: Candidate) -> int:
