@@ -216,7 +216,8 @@ def section_answer(prompt: str) -> dict[str, Any]:
     picked = [s for s in sentences if s[1] == first_group][:most - 2] + \
         [s for s in sentences if s[1] != first_group][:1]
     facts += [{"text": t, "evidence": [i]} for i, _g, t in picked]
-    interpretation = [{"text": f"这表明，{label}相关工作正在加快推进，后续落地情况值得持续跟踪。",
+    # Distinct per section: the same sentence in every section is a near-duplicate the writer leaves out.
+    interpretation = [{"text": f"这表明，{who[:12]}围绕{label}的部署进入落实阶段。",
                        "evidence": [picked[0][0]] if picked else []}]
     return {"heading": f"{who[:12]}部署新举措，{label}相关工作提速", "facts": facts, "interpretation": interpretation}
 

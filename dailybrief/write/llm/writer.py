@@ -44,7 +44,14 @@ from dailybrief.write.llm.prompts import (
 )
 from dailybrief.write.llm.records import BudgetExhausted, LLMError, LLMUnavailable, Message, Usage
 from dailybrief.write.llm.report import LLMReport
-from dailybrief.write.llm.written import Written, best_facts, clause_counterpart, fact_floor, source_counterpart
+from dailybrief.write.llm.written import (
+    Written,
+    best_facts,
+    clause_counterpart,
+    fact_floor,
+    source_counterpart,
+    without_restatements,
+)
 from dailybrief.write.summary import thread_sentence
 
 logger = logging.getLogger(__name__)
@@ -74,6 +81,7 @@ class LLMWriter(Asker):
         self.progress = progress
         self.statuses: dict[tuple[str, str], str] = {}  # (story id or "summary", text) → writer status
         self._levels = {s.name: s.level for s in config.sources()}
+        self._said: list[str] = []  # the sentences of the sections assembled so far
 
     # ---------------------------------------------------------------- sections
 
@@ -170,14 +178,17 @@ class LLMWriter(Asker):
         decided before any reference id is given out.
         """
         written = result.sentences or []
-        facts = [w for w in written if w.kind == "fact"]
-        analysis = [w for w in written if w.kind == "analysis"] or \
-            [Written(c.text, "analysis", "extractive", (Item.of(c),)) for c in draft.analysis]
+        facts = without_restatements([w for w in written if w.kind == "fact"], self._said)
+        said = [*self._said, *(w.text for w in facts)]
+        analysis = without_restatements([w for w in written if w.kind == "analysis"], said) or \
+            without_restatements([Written(c.text, "analysis", "extractive", (Item.of(c),)) for c in draft.analysis],
+                                 said)
         cited = [a for w in (*facts, *analysis) for i in w.items for a in i.articles]
         heading = result.heading if result.heading and not self.unsupported(result.heading, cited) else draft.heading
         if self.unsupported(heading, cited):
             return None
         place = draft.story.id
+        self._said += [w.text for w in (*facts, *analysis)]
         return lay_out_section(
             number, heading, draft.story,
             [(w.items[0].articles[0].url if w.items else "", partial(self._sentence, w, refs, place)) for w in facts],
@@ -226,7 +237,7 @@ class LLMWriter(Asker):
                            for s in answered.out.sentences if s.evidence or "主线" in s.text]
                 kept, _ = await self.settle(written, None, sent[-1], clause_counterpart, require_evidence=False,
                                             conversation=answered.conversation, priority=SUMMARY_PRIORITY)
-                return kept, tuple(answered.out.thread)
+                return without_restatements(kept), tuple(answered.out.thread)
 
         if self.client.usage.unavailable or not sections:
             return extractive, thread

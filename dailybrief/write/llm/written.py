@@ -15,9 +15,11 @@ from dataclasses import dataclass
 
 from dailybrief.models import SentenceKind
 from dailybrief.verify.claims import claims
+from dailybrief.write.extractive import restates
 from dailybrief.write.layout import Draft
 from dailybrief.write.llm.prompts import Item
 from dailybrief.write.llm.tidy import bigrams
+from dailybrief.write.style import DUPLICATE
 from dailybrief.write.summary import summary_clause
 
 FLOOR_OVERLAP = 0.5
@@ -86,6 +88,20 @@ def fact_floor(written: list[Written], draft: Draft, budget: int) -> list[Writte
         length += len(cand.text)
     floor = [Written(c.text, "fact", "extractive", (Item.of(c),)) for n, c in enumerate(draft.facts) if n in added]
     return facts + floor + [w for w in written if w.kind != "fact"]
+
+
+def without_restatements(written: Sequence[Written], said: Sequence[str] = ()) -> list[Written]:
+    """Return the sentences, in order, less each one that says again what an earlier one (or one `said`) says.
+
+    A small model's interpretation often repeats a fact with 这意味着 in front, and the fact floor
+    may add a pick the model already rephrased: what a reader would see twice is left out.
+    """
+    kept: list[Written] = []
+    for w in written:
+        earlier = [*said, *(k.text for k in kept)]
+        if not any(restates(w.text, t, DUPLICATE) or restates(t, w.text, DUPLICATE) for t in earlier):
+            kept.append(w)
+    return kept
 
 
 def without_clauses(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
