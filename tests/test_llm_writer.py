@@ -436,6 +436,40 @@ def test_an_interpretation_repeating_a_fact_and_a_fact_said_twice_are_left_out()
     assert unsupported(brief) == []
 
 
+def test_a_summary_copying_the_example_and_summing_up_one_section_gives_way_to_the_extractive_one():
+    def lazy(data: dict[str, Any], _call: Call) -> dict[str, Any]:
+        """Answer as a small model did: a label cut short, the example's blank copied, one section summed up."""
+        data["thread"] = ["国家数据局，以", *data["thread"][1:]]
+        data["sentences"] = [data["sentences"][0], {"text": "（第一节的一句概括）", "evidence": ["E1"]},
+                             data["sentences"][1], data["sentences"][-1]]
+        return data
+
+    with FakeLLMServer(ScriptedModel().edit("summary", lazy)) as server:
+        config = llm_config(server.url, concurrency=1)
+        brief, report = write(config)
+    extractive, _v = compose_brief(stories(config), config, ISSUE)
+    assert all(s.status == "extractive" for s in brief.summary) and len(brief.summary) >= len(brief.sections)
+    assert brief.thread == extractive.thread and all("，" not in label for label in brief.thread)
+    assert not any("（" in s.text and "概括" in s.text for s in brief.summary)
+    assert report.tidied.get("summary sentence copying the example dropped") == 1
+
+
+def test_thread_labels_cut_short_are_replaced_by_the_sections_own_and_the_thread_sentence_names_them():
+    def cut(data: dict[str, Any], _call: Call) -> dict[str, Any]:
+        """Give one label with punctuation inside (what clipping a long label to 8 characters left)."""
+        data["thread"] = ["数据中心，能源", *data["thread"][1:]]
+        return data
+
+    with FakeLLMServer(ScriptedModel().edit("summary", cut)) as server:
+        config = llm_config(server.url, concurrency=1)
+        brief, _report = write(config)
+    extractive, _v = compose_brief(stories(config), config, ISSUE)
+    assert brief.thread == extractive.thread
+    assert all(label in brief.summary[0].text for label in brief.thread) and "主线" in brief.summary[0].text
+    assert any(s.status == "generated" for s in brief.summary[1:])  # the model's clauses stay
+    assert unsupported(brief) == []
+
+
 def test_a_heading_with_an_unsupported_figure_is_rewritten():
     def invent(data: dict[str, Any], _call: Call) -> dict[str, Any]:
         """Give the heading a figure."""

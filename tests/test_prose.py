@@ -27,7 +27,7 @@ from dailybrief.write.compose import compose_brief, lead_sentence
 from dailybrief.write.extractive import candidates, restates, title_only
 from dailybrief.write.headings import EVENT_MAX, HEADING_MAX, cut_object, event_phrases, implications
 from dailybrief.write.style import lint
-from dailybrief.write.summary import main_thread
+from dailybrief.write.summary import closing_judgement, main_thread
 
 DAILYBRIEF = Path(sys.executable).parent / "dailybrief"
 ROOT = Path(__file__).resolve().parents[1]
@@ -199,6 +199,20 @@ def test_one_clause_per_section_and_a_closing_judgement_that_cites(standard):
     assert len(judgement) == 1 and judgement[0].cites  # the standard day has analytic sentences
     interpretations = {s.text.rstrip("。") for _sec, s in sentences(standard) if s.kind == "analysis"}
     assert any(judgement[0].text.removeprefix("总体看，").rstrip("。") in t for t in interpretations)
+
+
+@pytest.mark.parametrize(("interpretation", "expected"), [
+    # a bare connective does not follow 总体看 (总体看，这表明，… says "overall" twice)
+    ("这表明，数据中心正在从用电大户转向绿色算力。", "总体看，数据中心正在从用电大户转向绿色算力。"),
+    ("这意味着，算力布局将向可再生能源富集地区集中。", "总体看，算力布局将向可再生能源富集地区集中。"),
+    # who judges stays: the judgement is theirs
+    ("业内人士认为，赛道牵引有助于数据要素走向资产。", "总体看，业内人士认为，赛道牵引有助于数据要素走向资产。"),
+])
+def test_the_closing_judgement_drops_a_bare_connective_and_keeps_who_judges(interpretation, expected):
+    section = Section(1, "事件，含义", "s1", ((Sentence("6月8日，某部门印发《某方案》。", ("R1",), "fact"),
+                                              Sentence(interpretation, ("R1",), "analysis")),))
+    judgement = closing_judgement([section])
+    assert judgement is not None and judgement.text == expected and judgement.cites == ("R1",)
 
 
 def test_interpretations_are_the_storys_own_cited_sentences_or_none(standard):

@@ -56,6 +56,7 @@ class Phrases:
     figure_verbs: tuple[str, ...]
     actor_suffixes: tuple[str, ...]
     judgement_openers: tuple[str, ...]
+    bare_connectives: tuple[str, ...]
 
 
 @cache

@@ -73,6 +73,10 @@ def closing_judgement(sections: Sequence[Section]) -> Sentence | None:
         return None
     best = min(interpretations, key=lambda s: (len(s.text) > JUDGEMENT_MAX, -len(s.cites), len(s.text)))
     text = summary_clause(best.text, JUDGEMENT_MAX)
+    for connective in phrases().bare_connectives:
+        if text.startswith(connective) and len(text) > len(connective) + 6:
+            text = text[len(connective):].lstrip("，, ")
+            break
     return Sentence(f"总体看，{text}。", best.cites, "analysis", best.evidence)
 
 

@@ -17,7 +17,14 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from dailybrief.write.llm.tidy import copies_example, is_chinese, read_ids, tidy_labels, tidy_section
+from dailybrief.write.llm.tidy import (
+    copies_example,
+    is_chinese,
+    read_ids,
+    tidy_labels,
+    tidy_section,
+    tidy_summary_sentences,
+)
 
 _THINK = re.compile(r"<(think|thinking|reasoning)>.*?</\1>", re.S | re.I)
 _OPEN_THINK = re.compile(r"<(?:think|thinking|reasoning)>", re.I)
@@ -295,6 +302,12 @@ class SummaryOut(_Answer):
 
     thread: list[str] = Field(min_length=1, max_length=10)
     sentences: list[SentenceOut] = Field(min_length=2, max_length=12)
+
+    @field_validator("sentences", mode="before")
+    @classmethod
+    def _tidy_sentences(cls, value: Any, info: ValidationInfo) -> Any:
+        """Drop sentences that copy the example or are not Chinese (see `tidy`)."""
+        return tidy_summary_sentences(value, info.context or {})
 
     @field_validator("thread", mode="before")
     @classmethod

@@ -226,6 +226,16 @@ def tidy_section(data: Any, context: Mapping[str, Any]) -> Any:
     return out
 
 
+def tidy_summary_sentences(value: Any, context: Mapping[str, Any]) -> Any:
+    """Return the summary's usable sentences (one copying the example's blank, （第一节的一句概括）, is dropped)."""
+    return _sentences(value, context, "summary sentence")
+
+
+def is_clean_label(label: str) -> bool:
+    """Say whether a thread label is a plain concept: Chinese words, letters or digits, no punctuation or cut."""
+    return bool(re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9+×]{2,8}", label))
+
+
 def tidy_labels(value: Any, context: Mapping[str, Any]) -> Any:
     """Shorten thread labels to LABEL_MAX characters at word boundaries and drop repeats."""
     if isinstance(value, str):

@@ -44,6 +44,7 @@ from dailybrief.write.llm.prompts import (
 )
 from dailybrief.write.llm.records import BudgetExhausted, LLMError, LLMUnavailable, Message, Usage
 from dailybrief.write.llm.report import LLMReport
+from dailybrief.write.llm.tidy import is_clean_label
 from dailybrief.write.llm.written import (
     Written,
     best_facts,
@@ -245,8 +246,16 @@ class LLMWriter(Asker):
         if result is None or not any(w.kind == "fact" for w in result[0]):
             return extractive, thread
         kept, labels = result
-        if "主线" not in kept[0].text:
-            kept.insert(0, Written(thread_sentence(self.config.theme.name, labels).text, "analysis", "extractive", ()))
+        if sum(1 for w in kept if w.kind == "fact") * 2 < len(sections):
+            self.note_failure(f"summary: extractive writer: the model summed up {sum(w.kind == 'fact' for w in kept)}"
+                              f" of {len(sections)} sections")
+            return extractive, thread
+        if not all(is_clean_label(label) for label in labels) or len(labels) < min(3, len(sections)):
+            # A label cut short or with punctuation (国家数据局，以) names no concept: the sections' own are used.
+            labels = thread
+        if not all(label in kept[0].text for label in labels):
+            kept = [Written(thread_sentence(self.config.theme.name, labels).text, "analysis", "extractive", ()),
+                    *(w for w in kept if "主线" not in w.text)]
         return tuple(self._sentence(w, refs, "summary") for w in kept), labels
 
     def verifies(self, references: Sequence[Reference], sentences: Sequence[Sentence], refs: Refs) -> list[Reference]:
