@@ -21,8 +21,8 @@ import re
 from collections.abc import Mapping, MutableSequence
 from typing import Any
 
-from dailybrief.text.tokens import tokenizer
 from dailybrief.verify.claims import fold
+from dailybrief.write.headings import cut_at_word
 
 HEADING_MAX = 32  # a longer heading is a style defect (`dailybrief lint`); the prompt asks for 28
 EVENT_MAX = 18
@@ -154,21 +154,11 @@ def _sentences(value: Any, context: Mapping[str, Any], what: str) -> Any:
     return usable if usable or not value else value
 
 
-def _words(text: str) -> list[str]:
-    """Return a text's words (the tokenizer's cut)."""
-    return list(tokenizer().cut(text, False))
-
-
 def clip_words(text: str, limit: int) -> str:
-    """Return the longest run of whole words from the start within `limit` characters, without a dangling particle."""
+    """Return the longest run of whole words from the start within `limit` characters (the headings' cut)."""
     if len(text) <= limit:
         return text
-    out = ""
-    for word in _words(text):
-        if len(out) + len(word) > limit:
-            break
-        out += word
-    out = re.sub(r"[\d.,，]+$", "", out).rstrip(_TRAILING)  # never a number cut short (2026年 → 2026)
+    out = cut_at_word(text, limit).rstrip(_TRAILING)
     return out if len(out) >= 2 else text[:limit].rstrip(_TRAILING)
 
 
