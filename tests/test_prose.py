@@ -133,6 +133,14 @@ def test_an_implication_states_a_figure_with_its_subject_and_keeps_a_plans_targe
     assert any(o.endswith("35%") for o in issued) and all(len(o) <= 12 for o in issued)
 
 
+def test_an_implication_leaves_out_the_words_the_event_already_says():
+    report = art("https://www.example.cn/b.html", "某大赛江南分赛正式启动", day(15), "某某商报",
+                 ("据介绍，江南分赛设置17个赛道，覆盖工业制造、现代农业等行业。",))
+    options = implications(candidates(report), [], "某大赛江南分赛正式启动", set(), 14)
+    assert "设置17个赛道" in options  # 江南分赛 (two words) is the event's: not said twice, not dropped
+    assert not any("江南分赛" in o for o in options)
+
+
 def test_an_implication_is_a_whole_clause_never_repeating_another_heading_or_the_event():
     speech = art("https://www.example.cn/a.html", "某某会议召开", day(15), "新华网",
                  ("业内人士认为，这意味着算力与电力协同规划正在成为数据中心选址的重要考量。",))

@@ -342,7 +342,11 @@ def implications(facts: Sequence[Candidate], analysis: Sequence[Candidate], even
     out: list[str] = []
     for raw in options:
         option = raw.strip("，。 ")
-        subject = _words(option)[0] if option else ""
+        subject = ""
+        for word in _words(option):  # the longest run of whole words the event already says
+            if subject + word not in event:
+                break
+            subject += word
         rest = option[len(subject):]
         if len(subject) >= 2 and subject in event and len(rest) >= IMPLICATION_MIN \
                 and rest.startswith(phrases().figure_verbs):
