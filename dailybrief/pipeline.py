@@ -18,6 +18,7 @@ from dailybrief.models import Article, Brief
 from dailybrief.plugins.manager import plugin_manager
 from dailybrief.render.briefjson import brief_to_json
 from dailybrief.render.documents import render_html, render_markdown
+from dailybrief.render.files import WriteFailed, write_atomic
 from dailybrief.render.pdf import render_pdf
 from dailybrief.store.archive import Archive
 from dailybrief.store.features import FeatureRow
@@ -66,18 +67,9 @@ class StoriesRun:
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON through a temporary file and a rename, so a reader never sees half a file."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"{path.parent}: cannot write output: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=1)
-            handle.write("\n")
-        Path(tmp).replace(path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
+        write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    except WriteFailed as exc:
+        raise OutputError(f"{exc.where}: cannot write{' output' if exc.folder else ''}: {exc.reason}") from None
 
 
 def ranking_weights(config: Config, archive: Archive) -> dict[str, float] | None:

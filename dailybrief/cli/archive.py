@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from dailybrief.cli.common import existing_archive, open_archive, verbosity
+from dailybrief.cli.common import DB_OPTION, existing_archive, open_archive, verbosity
 
 
 def _size(count: int) -> str:
@@ -22,7 +22,7 @@ def _size(count: int) -> str:
 @click.option("--vacuum", is_flag=True,
               help="Then rewrite the file so the space goes back to the disk (needs that much free space meanwhile).")
 @click.option("--config", "config_path", help="The brief's config (the archive beside it).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive file (default: beside the config).")
+@DB_OPTION
 def prune(keep_days: int, vacuum: bool, config_path: str | None, db_path: str | None) -> None:
     """Drop raw fetch bodies older than N days.
 

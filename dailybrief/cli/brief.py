@@ -23,6 +23,7 @@ from dailybrief.collect.report import health_table, problem_lines
 from dailybrief.config import ConfigError
 
 if TYPE_CHECKING:
+    from dailybrief.models import Brief
     from dailybrief.pipeline import BriefRun
 
 
@@ -113,25 +114,31 @@ def stories(config_path: str, date_text: str | None, out_dir: str, db_path: str 
     click.echo(f"wrote {run.path.resolve()}")
 
 
-@click.command()
-@verbosity
-@click.argument("brief_path", type=click.Path(dir_okay=False))
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive (default: dailybrief.db beside it).")
-def verify(brief_path: str, db_path: str | None) -> None:
-    """Re-check a brief.json against the archived articles it cites."""
+def read_brief(path: Path) -> Brief:
+    """Read a brief.json; a file that cannot be read or is not a brief ends the command with one line."""
     from dailybrief.render.briefjson import BriefFormatError, brief_from_json  # noqa: PLC0415
-    from dailybrief.verify.evidence import evidence_map  # noqa: PLC0415
-    from dailybrief.verify.verifier import verify_brief  # noqa: PLC0415
 
-    path = Path(brief_path)
     try:
-        brief = brief_from_json(json.loads(path.read_text(encoding="utf-8")))
+        return brief_from_json(json.loads(path.read_text(encoding="utf-8")))
     except OSError as exc:
         fail(f"{path}: cannot read: {exc.strerror}")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         fail(f"{path}: not JSON: {exc}")
     except BriefFormatError as exc:
         fail(f"{path}: {exc}")
+
+
+@click.command()
+@verbosity
+@click.argument("brief_path", type=click.Path(dir_okay=False))
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive (default: dailybrief.db beside it).")
+def verify(brief_path: str, db_path: str | None) -> None:
+    """Re-check a brief.json against the archived articles it cites."""
+    from dailybrief.verify.evidence import evidence_map  # noqa: PLC0415
+    from dailybrief.verify.verifier import verify_brief  # noqa: PLC0415
+
+    path = Path(brief_path)
+    brief = read_brief(path)
     db = Path(db_path) if db_path else next((p for p in (path.parent / "dailybrief.db", path.parent.parent /
                                                           "dailybrief.db", Path("dailybrief.db")) if p.exists()), None)
     if db is None or not db.exists():
@@ -163,18 +170,10 @@ def lint(brief_path: str, budget: int | None, config_path: str | None) -> None:
     Near-duplicates, title-only sentences, 《》 around non-documents, repeated heading phrases,
     headings over 32 characters, sections over budget, uncited interpretations, repeated thread links.
     """
-    from dailybrief.render.briefjson import BriefFormatError, brief_from_json  # noqa: PLC0415
     from dailybrief.write.style import lint as style_defects  # noqa: PLC0415
 
     path = Path(brief_path)
-    try:
-        brief = brief_from_json(json.loads(path.read_text(encoding="utf-8")))
-    except OSError as exc:
-        fail(f"{path}: cannot read: {exc.strerror}")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        fail(f"{path}: not JSON: {exc}")
-    except BriefFormatError as exc:
-        fail(f"{path}: {exc}")
+    brief = read_brief(path)
     if budget is None and config_path:
         budget = open_config(config_path).brief.section_chars
     defects = style_defects(brief, budget=budget or 600)

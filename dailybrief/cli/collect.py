@@ -10,7 +10,16 @@ from typing import Any
 
 import click
 
-from dailybrief.cli.common import default_db, fail, issue_date, open_archive, open_config, progress, verbosity
+from dailybrief.cli.common import (
+    day_options,
+    default_db,
+    fail,
+    issue_date,
+    open_archive,
+    open_config,
+    progress,
+    verbosity,
+)
 from dailybrief.collect.downloads import Fetcher
 from dailybrief.collect.report import health_table, problem_lines
 from dailybrief.config import CollectSettings
@@ -20,9 +29,7 @@ from dailybrief.models import Article
 
 @click.command()
 @verbosity
-@click.option("--config", "config_path", required=True, help="The brief's TOML config.")
-@click.option("--date", "date_text", help="Issue date YYYY-MM-DD (default: [brief].date, else today).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive file (default: beside the config).")
+@day_options
 def ingest(config_path: str, date_text: str | None, db_path: str | None) -> None:
     """Collect, extract and store every source.
 

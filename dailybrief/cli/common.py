@@ -87,18 +87,30 @@ def verbosity(command: F) -> F:
                         help="Log what happens: -v for each stage's decisions, -vv for every request.")(command)
 
 
+CONFIG_OPTION = click.option("--config", "config_path", required=True, help="The brief's TOML config.")
+DATE_OPTION = click.option("--date", "date_text", help="Issue date YYYY-MM-DD (default: [brief].date, else today).")
+DB_OPTION = click.option("--db", "db_path", type=click.Path(dir_okay=False),
+                         help="Archive file (default: beside the config).")
+
+
+def _apply(command: F, options: tuple[Callable[[F], F], ...]) -> F:
+    """Apply click options so that they show in the help in the order given."""
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def day_options(command: F) -> F:
+    """Add what the commands working on one day share: --config, --date and --db."""
+    return _apply(command, (CONFIG_OPTION, DATE_OPTION, DB_OPTION))
+
+
 def run_options(out_help: str) -> Callable[[F], F]:
     """Add what `run` and `stories` share: --config, --date, --out, --db and --no-collect."""
     def decorate(command: F) -> F:
         """Apply the options, --config first in the help."""
-        for option in reversed((
-            click.option("--config", "config_path", required=True, help="The brief's TOML config."),
-            click.option("--date", "date_text", help="Issue date YYYY-MM-DD (default: [brief].date, else today)."),
+        return _apply(command, (
+            CONFIG_OPTION, DATE_OPTION,
             click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help=out_help),
-            click.option("--db", "db_path", type=click.Path(dir_okay=False),
-                         help="Archive file (default: beside the config)."),
-            click.option("--no-collect", is_flag=True, help="Use the archive as it is; fetch nothing."),
-        )):
-            command = option(command)
-        return command
+            DB_OPTION, click.option("--no-collect", is_flag=True, help="Use the archive as it is; fetch nothing.")))
     return decorate

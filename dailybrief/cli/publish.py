@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING
 import click
 
 from dailybrief.cli.brief import report_run
-from dailybrief.cli.common import default_db, fail, issue_date, open_archive, open_config, progress, verbosity
+from dailybrief.cli.common import (
+    DB_OPTION,
+    day_options,
+    default_db,
+    fail,
+    issue_date,
+    open_archive,
+    open_config,
+    progress,
+    verbosity,
+)
 
 if TYPE_CHECKING:
     from dailybrief.publish.runner import DeliveryReport
@@ -33,7 +43,7 @@ def delivery_table(report: DeliveryReport) -> str:
 @click.option("--brief", "brief_dir", required=True, type=click.Path(file_okay=False),
               help="The folder `dailybrief run --out` wrote (brief.json, brief.pdf …).")
 @click.option("--channel", "names", multiple=True, metavar="NAME", help="Only this channel (repeatable).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive file (default: beside the config).")
+@DB_OPTION
 @click.option("--force", is_flag=True, help="Send again to channels that already have this brief.")
 @click.option("--dry-run", is_flag=True, help="Send nothing: write what would be sent into DIR/outbox/.")
 def publish(config_path: str, brief_dir: str, names: tuple[str, ...], db_path: str | None, *, force: bool,
@@ -61,9 +71,7 @@ def publish(config_path: str, brief_dir: str, names: tuple[str, ...], db_path: s
 
 @click.command()
 @verbosity
-@click.option("--config", "config_path", required=True, help="The brief's TOML config.")
-@click.option("--date", "date_text", help="Issue date YYYY-MM-DD (default: [brief].date, else today).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive file (default: beside the config).")
+@day_options
 def daily(config_path: str, date_text: str | None, db_path: str | None) -> None:
     """Every morning: run, then deliver the brief.
 

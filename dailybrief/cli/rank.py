@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from dailybrief.cli.common import existing_archive, fail, open_archive, open_config, verbosity
+from dailybrief.cli.common import DB_OPTION, existing_archive, fail, open_archive, open_config, verbosity
 from dailybrief.config import RankSettings
 from dailybrief.stories.learn import NotEnoughDecisions, fit_weights
 from dailybrief.stories.rank import FEATURES, weights_of
@@ -17,7 +17,7 @@ from dailybrief.stories.rank import FEATURES, weights_of
 @click.option("--learn", is_flag=True, required=True, help="Fit the weights to the editors' recorded decisions.")
 @click.option("--dry-run", is_flag=True, help="Print the old and new weights; save nothing.")
 @click.option("--config", "config_path", help="The brief's config (its [rank] weights are the starting point).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive file (default: beside the config).")
+@DB_OPTION
 def rank(learn: bool, dry_run: bool, config_path: str | None, db_path: str | None) -> None:
     """Fit the ranking weights to the editors' decisions.
 

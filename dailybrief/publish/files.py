@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from dailybrief.publish.channel import DeliveryError
+from dailybrief.render.files import WriteFailed
+from dailybrief.render.files import write_atomic as write_file_atomic
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder and a rename; failures are a DeliveryError."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise DeliveryError(f"{path.parent}: cannot write: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(temp).chmod(0o644)
-        Path(temp).replace(path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise DeliveryError(f"{path}: cannot write: {exc.strerror}") from None
+        write_file_atomic(path, data, 0o644)
+    except WriteFailed as exc:
+        raise DeliveryError(f"{exc.where}: cannot write: {exc.reason}") from None
