@@ -144,6 +144,19 @@ def test_a_number_moved_to_the_wrong_thing_is_unsupported():
     assert failing("广东分赛设置17个赛道，南山区承办9个赛道。", CONTEST) == {}
 
 
+def test_a_value_stated_elsewhere_is_unsupported_where_the_source_has_another_value():
+    # Without the place (广东分赛), the subject alone cannot tell 17 from 9 or 1: the words around it can.
+    for value in (1, 3, 9):
+        assert failing(f"设置{value}个赛道。", CONTEST).get(f"{value}个", "") == "原文此处为17个", value
+    assert failing("设置17个赛道。", CONTEST) == {}
+    # 从A提升至B: each end stays where the source has it.
+    assert failing("用电量比例从1.9%提升至1.9%。", DATA_CENTRES).get("1.9%", "").startswith("原文此处为1.5%")
+    assert failing("用电量比例从1.5%提升至1.9%。", DATA_CENTRES) == {}
+    # Another verb in the claim is not a misplaced figure when the clause stating another value is about
+    # something else (甲市 is not 乙市).
+    assert failing("甲市产值提高5%。", "甲市产值增长5%，乙市产值提高3%。") == {}
+
+
 @pytest.mark.parametrize("rewrite", [
     "方案部署六个专项行动。", "方案部署6个专项行动。", "参与人数达196000人。", "参与人数达19.6万人。",
     "比重达到百分之五。", "比重达到5%。", "到二〇二八年底建成。", "到2028年底建成。", "方案部署６个专项行动。",

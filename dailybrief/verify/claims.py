@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 
 from dailybrief.text.spans import DOC_NUMBER, DOC_NUMBER_LEAD, DOC_TITLE, IDENTIFIER, QUOTED, URL
-from dailybrief.text.tokens import tokens
+from dailybrief.text.tokens import tokenizer, tokens
 from dailybrief.verify.actors import scan_actors
 from dailybrief.verify.aspect import scan_outcomes
 from dailybrief.verify.dates import scan_dates
@@ -39,6 +39,7 @@ _SPACE = re.compile(r"\s+")
 _CLAUSE = re.compile(r"[，,；;：:。！？!?\n]")
 _LATIN_UNIT = re.compile(r"^\d+(?:\.\d+)?(?P<unit>[A-Za-z]+)$")
 _ELLIPSIS = re.compile(r"…+|\.{3,}")
+_WORDLIKE = re.compile(r"[\w\ue000]")
 MIN_SUBJECT_WORDS = 2
 
 
@@ -109,6 +110,21 @@ class Analysis:
                  and c.quantity.dimension == claim.quantity.dimension]
         return peers.index(claim), len(peers)
 
+    def frame(self, claim: Claim) -> tuple[str, str]:
+        """Return the words right before and right after a claim in its clause ("" at the clause's edge).
+
+        Every word counts, function words too (从…提升至, 设置…个赛道), and another number or date
+        reads as one masked word: the frame is where a figure stands, not what it is about.
+        """
+        start, end = self.clauses[self.clause_of(claim.start)]
+        masked = list(self.text)
+        for other in self.claims:
+            if other.quantity is not None or other.date is not None:
+                masked[other.start:other.end] = [MASK] * (other.end - other.start)
+        before = _words("".join(masked[start:claim.start]))
+        after = _words("".join(masked[claim.end:end]))
+        return (before[-1] if before else "", after[0] if after else "")
+
     def subject(self, claim: Claim) -> frozenset[str]:
         """Return a claim's subject: its clause's words, with the clauses before until there are two."""
         index = self.clause_of(claim.start)
@@ -117,6 +133,12 @@ class Analysis:
             index -= 1
             words |= self.clause_words[index]
         return frozenset(words)
+
+
+def _words(text: str) -> list[str]:
+    """Return every word of a stretch of text as jieba cuts it, a run of masked characters as one, no punctuation."""
+    cut = tokenizer().cut(re.sub(f"{MASK}+", MASK, text), False)
+    return [w for w in cut if _WORDLIKE.search(w)]
 
 
 def _clauses(text: str) -> tuple[tuple[int, int], ...]:

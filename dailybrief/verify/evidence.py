@@ -36,6 +36,7 @@ class Stated:
     subject: frozenset[str]
     order: tuple[str, ...]  # its clause's subject words in order
     place: tuple[int, int]  # its place among its clause's quantities of one dimension: (index, how many)
+    frame: tuple[str, str] = ("", "")  # the words right before and after it (see `Analysis.frame`)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ class Evidence:
                 for claim in analysis.claims:
                     if claim.quantity is not None:
                         clause = analysis.clause_tokens[analysis.clause_of(claim.start)]
-                        quantities.append(Stated(claim, index, analysis.subject(claim), clause, analysis.place(claim)))
+                        quantities.append(Stated(claim, index, analysis.subject(claim), clause, analysis.place(claim),
+                                                 analysis.frame(claim)))
                     elif claim.date is not None and claim.date.possible:
                         stated = claim.date
                         years = {stated.year} if stated.year else {y for y in (last_year,) if y}

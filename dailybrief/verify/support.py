@@ -7,7 +7,9 @@
   be one end of a stated range. It is not supported when a clause of the source whose subject is
   much more alike (shared over all words) states another value of the same unit: a number moved
   to the wrong thing, or when the same clause (the same words in the same order) states its
-  figures in another order (分别增长42.5%和31.7%). The publication date never supports a number.
+  figures in another order (分别增长42.5%和31.7%), or when no supporting clause has the figure
+  between the claim's two words (设置…个赛道, 从…提升至) and a clause at least as alike has another
+  value just there. The publication date never supports a number.
 - A date: a cited article states it (year, month, day and 上旬/月底 parts as far as the claim
   gives them); a month–day the article gives without a year belongs to its publication year or
   to the year it last stated before in that paragraph. An impossible date is never supported.
@@ -141,6 +143,8 @@ def _quantity(claim: Claim, analysis: Analysis, evidence: Sequence[Evidence]) ->
     stated = [(ev, s) for ev in evidence for s in ev.quantities]
     best: tuple[float, Evidence, Stated] | None = None
     moved = ""
+    frame = analysis.frame(claim)
+    framed = False  # a supporting clause has the figure where the claim has it
     for ev, s in stated:
         other = s.claim.quantity
         if other is None or not same_value(q, other) or not _qualifiers_agree(q, other):
@@ -151,11 +155,13 @@ def _quantity(claim: Claim, analysis: Analysis, evidence: Sequence[Evidence]) ->
             moved = _moved(ev, s, place[0])
             continue  # the same clause with its figures in another order (分别增长A和B)
         score = _likeness(subject, s.subject)
+        framed = framed or s.frame == frame
         if best is None or score > best[0]:
             best = (score, ev, s)
     if best is None:
         return False, moved or _near_miss(q, stated)
-    conflict = _conflict(q, subject, stated, best[0])
+    conflict = _conflict(q, subject, stated, best[0]) or (
+        "" if framed else _reframed(q, subject, frame, stated, best[0]))
     if conflict:
         return False, conflict
     return True, f"原文：“{_excerpt(best[1].sentences[best[2].sentence])}”"
@@ -182,6 +188,27 @@ def _conflict(q: Quantity, subject: frozenset[str], stated: list[tuple[Evidence,
             continue
         score = _cut_from(subject, s.subject)
         if score >= CONFLICT_SHARE and score >= support + CONFLICT_MARGIN:
+            return f"原文此处为{s.claim.text}"
+    return ""
+
+
+def _reframed(q: Quantity, subject: frozenset[str], frame: tuple[str, str],
+              stated: list[tuple[Evidence, Stated]], support: float) -> str:
+    """Return why a value stated elsewhere is misplaced: the source has another value just where the claim puts it.
+
+    "设置9个赛道" when the source says "设置17个赛道" and 9 only of "承办…9个赛道": the words on both
+    sides of the figure are the same, the value is not, and that clause is at least as alike as the
+    one that states the value.
+    """
+    if not all(frame) or not q.dimension:
+        return ""
+    for ev, s in stated:
+        other = s.claim.quantity
+        if other is None or s.frame != frame or not _dimensions_agree(q.dimension, other.dimension):
+            continue
+        if same_value(q, other) or _share(subject, ev.sentence_words[s.sentence]) < SUBJECT_SHARE:
+            continue
+        if _likeness(subject, s.subject) >= support:
             return f"原文此处为{s.claim.text}"
     return ""
 
