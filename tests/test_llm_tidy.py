@@ -116,6 +116,15 @@ def test_a_heading_with_another_separator_is_event_comma_implication(heading, ex
     assert shorten_heading(heading) == expected
 
 
+def test_a_heading_without_an_implication_takes_the_extractive_one_for_the_same_story():
+    extractive = "国家数据局印发实施方案，行业数据集建设有了路线图"
+    out, tidied = check(section(heading="国家数据局部署行业高质量数据集建设行动"), extractive_heading=extractive)
+    assert out.heading == "国家数据局部署行业高质量数据集建设，行业数据集建设有了路线图"
+    assert "a heading without an implication: the extractive implication added" in tidied
+    with pytest.raises(Invalid, match="Chinese comma"):  # nothing to complete it with: sent back
+        check(section(heading="国家数据局部署行业高质量数据集建设行动"))
+
+
 def test_more_than_one_interpretation_sentence_keeps_the_first():
     two = [{"text": "这意味着，数据成为关键资源。", "evidence": ["E2"]},
            {"text": "这表明，落地在加快。", "evidence": ["E3"]}]

@@ -30,7 +30,7 @@ from dailybrief.write.llm.client import estimate_tokens
 
 # (evidence sentences, characters) per request at most, whatever the context: level 0 is the full
 # request, level 1 the smaller retry after an answer cut off twice.
-SECTION_LIMITS = {0: (16, 1600), 1: (8, 800)}
+SECTION_LIMITS = {0: (12, 1200), 1: (6, 600)}
 MAX_ARTICLES = 8
 _BLANK = re.compile(r"（([^（）$]{2,24})）")
 LINE_TOKENS = 8  # an evidence line's id, label and line end

@@ -9,7 +9,8 @@ What Qwen2.5-Coder-1.5B-Instruct (Q4_K_M, llama.cpp) and models like it do, and 
 - one sentence in English (or with no Chinese) among Chinese ones: dropped;
 - a heading past the limit: shortened at word boundaries (the event, then the implication),
   never thrown away; "event：implication", "event——implication" or "event implication": split
-  there;
+  there; an event alone: completed with the implication of the extractive writer's heading for
+  the same story (`context["extractive_heading"]`);
 - thread labels too long or repeated: shortened, repeats dropped.
 Every change is named in `context["tidied"]` (a list), so a run can report what the model did.
 What cannot be put right is left for validation to reject (and the repair request to explain).
@@ -181,6 +182,12 @@ def shorten_heading(heading: str, context: Mapping[str, Any] | None = None) -> s
                 if event.strip() and rest.strip():
                     text = f"{event.strip()}，{rest.strip()}"
                     break
+    fallback = (context or {}).get("extractive_heading", "")
+    if "，" not in text and text and "，" in fallback:
+        # An event alone: the implication the extractive writer gives the same story completes it, so one
+        # missing comma costs no repair request and no section.
+        text = f"{shorter(text, EVENT_MAX)}，{fallback.partition('，')[2]}"
+        _note(context or {}, "a heading without an implication: the extractive implication added")
     if "，" not in text or len(text) <= HEADING_MAX:
         return text
     event, _sep, implication = text.partition("，")

@@ -58,7 +58,7 @@ from dailybrief.write.summary import thread_sentence
 logger = logging.getLogger(__name__)
 
 R = TypeVar("R")
-MAX_FACTS = {0: 4, 1: 3}  # fact sentences a section answer may keep, per request level
+MAX_FACTS = 3  # fact sentences a section answer may keep: the fact floor adds the extractive picks it leaves out
 MIN_EVIDENCE = 2  # source sentences a section needs before a model is asked to write it (else it would pad)
 SUMMARY_PRIORITY = 1000  # after every section
 MAX_LINKS = 5
@@ -93,23 +93,23 @@ class LLMWriter(Asker):
                                         first)
         return text
 
-    def _section_messages(self, draft: Draft, evidence: str, level: int) -> list[Message]:
+    def _section_messages(self, draft: Draft, evidence: str) -> list[Message]:
         """Return a section request's messages."""
         return [self.system(), user(prompt("section", theme=self.config.theme.name, label=draft.label,
-                                           evidence=evidence, max_facts=MAX_FACTS[level]))]
+                                           evidence=evidence, max_facts=MAX_FACTS))]
 
     async def _section(self, number: int, draft: Draft) -> SectionResult:
         """Write and verify one section; a result without sentences means: write it the extractive way."""
-        sent: list[tuple[int, list[Item]]] = []
+        sent: list[list[Item]] = []
         lead = self._lead(draft)
 
         def render(level: int, limit: int) -> Request[SectionOut]:
             """Return the section request within the context (level 1: smaller)."""
-            budget = self.room(self._section_messages(draft, "", level), limit)
+            budget = self.room(self._section_messages(draft, ""), limit)
             items, lines = section_evidence(draft, level, budget, lead)
-            sent.append((level, items))
-            return Request(self._section_messages(draft, lines, level), SectionOut,
-                           self.context("section", items))
+            sent.append(items)
+            return Request(self._section_messages(draft, lines), SectionOut,
+                           self.context("section", items, extractive_heading=draft.heading))
 
         sentences = sum(1 for i in section_evidence(draft, 0, self.client.context, lead)[0] if i.span)
         if sentences < MIN_EVIDENCE:
@@ -121,13 +121,13 @@ class LLMWriter(Asker):
             return SectionResult(None, None, "token budget spent")
         except (LLMError, Invalid) as exc:
             return SectionResult(None, None, str(exc))
-        level, items = sent[-1]
+        items = sent[-1]
         by_id = {i.id: i for i in items}
         picks = {(c.article.id, c.start, c.end) for c in draft.facts}
         first = {i.id for i in items if i.label.endswith("导语") or i.span in picks}
         out = answered.out
         facts = [Written(s.text, "fact", "generated", tuple(by_id[e] for e in s.evidence)) for s in out.facts]
-        kept_facts = best_facts(list({f.text: f for f in facts}.values()), MAX_FACTS[level], first)
+        kept_facts = best_facts(list({f.text: f for f in facts}.values()), MAX_FACTS, first)
         if len(kept_facts) < len(facts):
             self.tidied.append("more fact sentences than asked: the best kept")
         written = kept_facts + [Written(s.text, "analysis", "generated", tuple(by_id[e] for e in s.evidence))
