@@ -152,7 +152,7 @@ def test_a_server_that_ignores_stream_and_answers_in_one_piece_is_read_too():
 def test_a_server_that_refuses_json_mode_is_asked_again_without_it_and_never_again():
     refusal = Reply(status=400, body='{"error": {"message": "response_format is not supported"}}')
     with FakeLLMServer(ScriptedModel().script("any", refusal)) as server:
-        client = ChatClient(settings(server.url), None, backoff=0.01)
+        client = ChatClient(settings(server.url, json_mode=True), None, backoff=0.01)
         first = ask(client, "第一个问题")
         second = ask(client, "第二个问题")
     assert [("response_format" in c.body) for c in server.calls] == [True, False, False]
@@ -245,3 +245,13 @@ def test_context_tokens_caps_what_the_server_reports():
         client = ChatClient(settings(server.url, context_tokens=2048, concurrency=1), None)
         ask(client)
     assert client.usage.context == 2048 and client.usage.slots == 1
+
+
+def test_json_mode_is_asked_of_a_remote_server_and_not_of_one_on_this_machine_unless_configured():
+    assert ChatClient(settings("https://api.deepseek.com/v1"), None).json_mode
+    assert not ChatClient(settings("http://127.0.0.1:8080/v1"), None).json_mode
+    assert not ChatClient(settings("https://api.deepseek.com/v1", json_mode=False), None).json_mode
+    with FakeLLMServer(ScriptedModel()) as server:
+        ask(ChatClient(settings(server.url), None), "第一个问题")
+        ask(ChatClient(settings(server.url, json_mode=True), None), "第二个问题")
+    assert [("response_format" in c.body) for c in server.calls] == [False, True]

@@ -13,7 +13,16 @@ from typing import Any
 
 import pytest
 
-from dailybrief.write.llm.parse import Invalid, SectionOut, SummaryOut, extract_json, salvage, validate
+from dailybrief.write.llm.parse import (
+    VERIFIES_MAX,
+    Invalid,
+    ReferencesOut,
+    SectionOut,
+    SummaryOut,
+    extract_json,
+    salvage,
+    validate,
+)
 from dailybrief.write.llm.tidy import HEADING_MAX, best_match, read_ids, shorten_heading
 
 TEXTS = {"E2": "方案提出，到2028年底建成一批覆盖重点领域的行业高质量数据集。",
@@ -166,6 +175,34 @@ def test_thread_labels_too_long_are_shortened_and_repeats_dropped():
     assert len(out.thread) == 3 and all(2 <= len(x) <= 8 for x in out.thread)
     assert out.thread[1:] == ["数据要素", "算电协同"]
     assert "thread label shortened" in ctx["tidied"] and "repeated thread label dropped" in ctx["tidied"]
+
+
+def test_a_thread_label_not_in_chinese_is_dropped_not_sent_back():
+    ctx = {"ids": {"E1"}, "chinese": True, "require_evidence": False, "tidied": [], "links": (2, 5)}
+    answer = {"thread": ["2026年", "数据要素", "AI", "算电协同"],
+              "sentences": [{"text": "今日动态的主线，是数据要素进一步贯通。", "evidence": []},
+                            {"text": "国家数据局印发实施方案。", "evidence": ["E1"]}]}
+    out = validate(json.dumps(answer, ensure_ascii=False), SummaryOut, ctx)
+    assert out.thread == ["数据要素", "算电协同"]
+    assert ctx["tidied"].count("a thread label not in Chinese dropped") == 2
+    answer["thread"] = ["2026年‘数据要素×’大赛广东分赛", "数据要素"]  # cut to 8 characters: a year, dropped
+    assert validate(json.dumps(answer, ensure_ascii=False), SummaryOut, {**ctx, "tidied": []}).thread == ["数据要素"]
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("用于核验国家数据局印发实施方案的时间、文件名称和到2028年底建成一批覆盖重点领域的行业高质量数据集的目标，"
+     "以及方案部署强基扩容、标注攻坚等六个专项行动的具体内容和各地数据管理部门的工作要求。",
+     "用于核验国家数据局印发实施方案的时间、文件名称和到2028年底建成一批覆盖重点领域的行业高质量数据集的目标"),
+    ("用于核验国家数据局印发实施方案的时间文件名称目标任务专项行动以及各地数据管理部门的工作要求和保障措施"
+     "还有数据标注产业和行业高质量数据集建设的各项安排和具体进度要求。", None),
+])
+def test_a_verifies_phrase_too_long_is_cut_at_a_clause_break(phrase, expected):
+    ctx = {"refs": {"R1"}, "chinese": True, "require_evidence": False, "tidied": []}
+    answer = {"references": [{"id": "R1", "verifies": phrase}]}
+    out = validate(json.dumps(answer, ensure_ascii=False), ReferencesOut, ctx).references[0].verifies
+    assert len(phrase) > VERIFIES_MAX >= len(out) and phrase.startswith(out) and "a phrase shortened" in ctx["tidied"]
+    if expected:
+        assert out == expected
 
 
 def test_extract_json_still_finds_an_object_after_chatter():

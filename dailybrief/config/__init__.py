@@ -207,7 +207,10 @@ class LLMSettings(_Strict):
     context_tokens: Annotated[int, Field(ge=512, le=10_000_000)] | None = None
     budget_tokens: Annotated[int, Field(ge=1)] | None = None
     retries: Annotated[int, Field(ge=0, le=10)] = 2
-    json_mode: bool = True  # ask for `response_format: json_object`; dropped for the run when the server refuses it
+    # ask for `response_format: json_object` (dropped for the run when the server refuses it); unset: yes for
+    # a remote server, no for one on this machine, where sampling under the JSON grammar costs a CPU server
+    # about a third of its time (measured: docs/llm-writer.md) and the answer's JSON is put right anyway
+    json_mode: bool | None = None
 
     @field_validator("base_url")
     @classmethod

@@ -14,7 +14,8 @@ What it guarantees to the writer:
 - the context window prompts must fit (reported, or `context_tokens`): a request that would not
   fit is not sent;
 - a response cache keyed by the SHA-256 of the whole request (model, messages, output limit,
-  temperature, JSON mode), so the same prompt is asked once, in one run or across runs; what
+  temperature, JSON mode: asked of a remote server, not of one on this machine, unless
+  `json_mode` says), so the same prompt is asked once, in one run or across runs; what
   the server reported about itself is kept there too, so a re-run builds the same prompts;
 - a token budget per brief, and usage counts (calls, tokens, prompt sizes).
 Errors are exceptions whose messages are one line and never contain the API key, which is
@@ -173,7 +174,13 @@ class ChatClient:
         self._locks: dict[str, asyncio.Lock] = {}
         self._failed_in_a_row = 0
         self._one_at_a_time = False
-        self._json_mode = settings.json_mode
+        json_mode = settings.json_mode
+        self._json_mode = self._json_asked = not is_local(settings.base_url) if json_mode is None else json_mode
+
+    @property
+    def json_mode(self) -> bool:
+        """Say whether answers are asked for as JSON objects (`response_format`) now."""
+        return self._json_mode
 
     @property
     def url(self) -> str:
@@ -265,7 +272,7 @@ class ChatClient:
         Requests wait for a free slot in `priority` order (lower first).
         """
         limit = max_tokens or self.settings.max_output_tokens
-        key = cache_key(self.settings.model, messages, limit, self.settings.temperature, self.settings.json_mode)
+        key = cache_key(self.settings.model, messages, limit, self.settings.temperature, self._json_asked)
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:  # the same prompt asked twice at once is sent once
             hit = self._cache.get(key)

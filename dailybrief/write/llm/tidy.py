@@ -11,7 +11,8 @@ What Qwen2.5-Coder-1.5B-Instruct (Q4_K_M, llama.cpp) and models like it do, and 
   never thrown away; "event：implication", "event——implication" or "event implication": split
   there; an event alone: completed with the implication of the extractive writer's heading for
   the same story (`context["extractive_heading"]`);
-- thread labels too long or repeated: shortened, repeats dropped.
+- thread labels too long, repeated or not Chinese (2026年): shortened, dropped;
+- a reference's 用于核验… phrase too long: cut at a clause break.
 Every change is named in `context["tidied"]` (a list), so a run can report what the model did.
 What cannot be put right is left for validation to reject (and the repair request to explain).
 """
@@ -234,7 +235,7 @@ def is_clean_label(label: str) -> bool:
 
 
 def tidy_labels(value: Any, context: Mapping[str, Any]) -> Any:
-    """Shorten thread labels to LABEL_MAX characters at word boundaries and drop repeats."""
+    """Shorten thread labels to LABEL_MAX characters at word boundaries; drop repeats and labels not in Chinese."""
     if isinstance(value, str):
         value = re.split(r"[—、，,\s]+", value)
     if not isinstance(value, list):
@@ -245,8 +246,23 @@ def tidy_labels(value: Any, context: Mapping[str, Any]) -> Any:
         if len(label) > LABEL_MAX:
             label = clip_words(label, LABEL_MAX)
             _note(context, "thread label shortened")
+        if label and (len(label) < 2 or (context.get("chinese", True) and not is_chinese(label))):
+            _note(context, "a thread label not in Chinese dropped")  # 2026年, AI: not a concept of the day
+            continue
         if label and not any(label in seen or seen in label for seen in labels):
             labels.append(label)
         elif label:
             _note(context, "repeated thread label dropped")
     return labels
+
+
+def shorten_phrase(value: Any, limit: int, context: Mapping[str, Any]) -> Any:
+    """Return a phrase cut to `limit` characters: at its last clause break within it, else at a word."""
+    if not isinstance(value, str) or len(value.strip()) <= limit:
+        return value
+    text = value.strip().rstrip("。")
+    if len(text) > limit:
+        breaks = [m.start() for m in re.finditer(r"[，；,;]", text[:limit + 1])]
+        text = text[:breaks[-1]] if breaks and breaks[-1] >= limit // 2 else clip_words(text, limit)
+        _note(context, "a phrase shortened")
+    return text
