@@ -166,27 +166,28 @@ def test_best_match_needs_half_the_wording():
     assert best_match("各地积极响应并取得明显成效", TEXTS) is None
 
 
-def test_thread_labels_too_long_are_shortened_and_repeats_dropped():
-    ctx = {"ids": {"E1"}, "chinese": True, "require_evidence": False, "tidied": [], "links": (2, 5)}
-    answer = {"thread": ["高质量数据集建设行动实施方案", "数据要素", "数据要素", "算电协同"],
+def summary_of(thread: list[str]) -> tuple[SummaryOut, list[str]]:
+    """Validate a summary answer with these thread labels; return it and the list of what was put right."""
+    ctx: dict[str, Any] = {"ids": {"E1"}, "chinese": True, "require_evidence": False, "tidied": [], "links": (2, 5)}
+    answer = {"thread": thread,
               "sentences": [{"text": "今日动态的主线，是数据要素进一步贯通。", "evidence": []},
                             {"text": "国家数据局印发实施方案。", "evidence": ["E1"]}]}
-    out = validate(json.dumps(answer, ensure_ascii=False), SummaryOut, ctx)
+    return validate(json.dumps(answer, ensure_ascii=False), SummaryOut, ctx), ctx["tidied"]
+
+
+def test_thread_labels_too_long_are_shortened_and_repeats_dropped():
+    out, tidied = summary_of(["高质量数据集建设行动实施方案", "数据要素", "数据要素", "算电协同"])
     assert len(out.thread) == 3 and all(2 <= len(x) <= 8 for x in out.thread)
     assert out.thread[1:] == ["数据要素", "算电协同"]
-    assert "thread label shortened" in ctx["tidied"] and "repeated thread label dropped" in ctx["tidied"]
+    assert "thread label shortened" in tidied and "repeated thread label dropped" in tidied
 
 
 def test_a_thread_label_not_in_chinese_is_dropped_not_sent_back():
-    ctx = {"ids": {"E1"}, "chinese": True, "require_evidence": False, "tidied": [], "links": (2, 5)}
-    answer = {"thread": ["2026年", "数据要素", "AI", "算电协同"],
-              "sentences": [{"text": "今日动态的主线，是数据要素进一步贯通。", "evidence": []},
-                            {"text": "国家数据局印发实施方案。", "evidence": ["E1"]}]}
-    out = validate(json.dumps(answer, ensure_ascii=False), SummaryOut, ctx)
+    out, tidied = summary_of(["2026年", "数据要素", "AI", "算电协同"])
     assert out.thread == ["数据要素", "算电协同"]
-    assert ctx["tidied"].count("a thread label not in Chinese dropped") == 2
-    answer["thread"] = ["2026年‘数据要素×’大赛广东分赛", "数据要素"]  # cut to 8 characters: a year, dropped
-    assert validate(json.dumps(answer, ensure_ascii=False), SummaryOut, {**ctx, "tidied": []}).thread == ["数据要素"]
+    assert tidied.count("a thread label not in Chinese dropped") == 2
+    # Cut to 8 characters it is a year: dropped; one label left is no error (the writer uses the sections' own).
+    assert summary_of(["2026年‘数据要素×’大赛广东分赛", "数据要素"])[0].thread == ["数据要素"]
 
 
 @pytest.mark.parametrize(("phrase", "expected"), [
@@ -207,6 +208,14 @@ def test_a_verifies_phrase_too_long_is_cut_at_a_clause_break(phrase, expected):
 
 def test_extract_json_still_finds_an_object_after_chatter():
     assert extract_json('好的：\n{"a": [1, 2,], "b": {"c": true}}\n以上。') == {"a": [1, 2], "b": {"c": True}}
+
+
+def test_a_line_break_written_raw_inside_a_string_is_white_space():
+    raw = '{"references": [{"id": "R1", "verifies": "用于核验国家数据局\n印发实施方案的时间"}]}'
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(raw)  # what a strict decoder refuses (a small model's habit without JSON mode)
+    ctx = {"refs": {"R1"}, "chinese": True, "require_evidence": False, "tidied": []}
+    assert validate(raw, ReferencesOut, ctx).references[0].verifies == "用于核验国家数据局 印发实施方案的时间"
 
 
 def test_a_sentence_copying_the_examples_blank_is_dropped_and_a_copied_heading_is_sent_back():

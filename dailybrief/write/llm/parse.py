@@ -97,8 +97,12 @@ def _python_literal(text: str) -> Any:
 
 
 def _decode(candidate: str) -> Any:
-    """Decode the JSON value at the start of a text (text after it is ignored); raise JSONDecodeError."""
-    found, _end = json.JSONDecoder().raw_decode(candidate)
+    """Decode the JSON value at the start of a text (text after it is ignored); raise JSONDecodeError.
+
+    A line break or tab written raw inside a string (a small model's habit without JSON mode) is read
+    as white space, not refused: the sentence checks fold white space anyway.
+    """
+    found, _end = json.JSONDecoder(strict=False).raw_decode(candidate)
     return found
 
 

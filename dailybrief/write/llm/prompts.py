@@ -35,8 +35,8 @@ MAX_ARTICLES = 8
 _BLANK = re.compile(r"（([^（）$]{2,24})）")
 LINE_TOKENS = 8  # an evidence line's id, label and line end
 TITLE_LINE_TOKENS = 24  # a title line's frame: id, 标题：, publisher and date
-SUMMARY_SENTENCES = {0: 2, 1: 1}  # each section's first fact sentences the summary is written from
-REFERENCE_SENTENCES = {0: (2, 60), 1: (1, 40)}  # (citing sentences, characters of each) per reference
+SUMMARY_SENTENCES = {0: 1, 1: 1}  # each section's first fact sentences the summary is written from
+REFERENCE_SENTENCES = {0: (1, 60), 1: (1, 40)}  # (citing sentences, characters of each) per reference
 
 
 @dataclass(frozen=True)
