@@ -34,7 +34,7 @@ from dailybrief.write.compose import compose_brief
 from dailybrief.write.extractive import restates
 from dailybrief.write.llm.client import ChatClient
 from dailybrief.write.llm.writer import write_brief
-from dailybrief.write.llm.written import _facts
+from dailybrief.write.llm.written import _facts, without_clauses
 from dailybrief.write.style import DUPLICATE, lint
 
 STATUSES = {"generated", "repaired", "extractive"}
@@ -336,6 +336,18 @@ def test_a_sentence_with_invented_ids_whose_wording_matches_no_evidence_is_dropp
 
 # ------------------------------------------------------------------ the verification loop
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # What is left ends in the phrase the left-out clause completed: no repair without a call.
+    ("这意味着，国家发展改革委通过新闻发布会，介绍了98765项重点工作。", None),
+    ("这意味着，数据中心能耗问题日益严重，需要投入98765亿元进行优化。", "这意味着，数据中心能耗问题日益严重。"),
+    ("这意味着，大赛的启动为推动大湾区数字经济发展注入了新动能，带动98765家企业。",
+     "这意味着，大赛的启动为推动大湾区数字经济发展注入了新动能。"),
+])
+def test_leaving_out_a_failing_clause_never_leaves_a_fragment(text, expected):
+    start = text.index("98765")
+    assert without_clauses(text, [(start, start + 5)]) == expected
+
+
 def test_a_hallucinated_number_in_one_clause_is_left_out_with_its_clause_without_a_call():
     def added(data: dict[str, Any], _call: Call) -> dict[str, Any]:
         """Append a clause with a figure no evidence states to a fact sentence."""
@@ -452,6 +464,24 @@ def test_a_summary_copying_the_example_and_summing_up_one_section_gives_way_to_t
     assert brief.thread == extractive.thread and all("，" not in label for label in brief.thread)
     assert not any("（" in s.text and "概括" in s.text for s in brief.summary)
     assert report.tidied.get("summary sentence copying the example dropped") == 1
+
+
+def test_a_summary_whose_clauses_all_fail_verification_gives_way_to_the_extractive_one_not_to_fragments():
+    def invent(data: dict[str, Any], _call: Call) -> dict[str, Any]:
+        """Attach a figure no source states to every section's clause (the model's typical error)."""
+        data["sentences"] = [data["sentences"][0],
+                             *({**s, "text": "有关部门投入98765亿元建设算力中心。"} for s in data["sentences"][1:-1]),
+                             data["sentences"][-1]]
+        return data
+
+    model = ScriptedModel().edit("summary", invent).edit("rewrite", lambda _d, _c: {"sentences": []}, times=5)
+    with FakeLLMServer(model) as server:
+        config = llm_config(server.url, concurrency=1)
+        brief, report = write(config)
+    assert any("summed up 0 of" in note for note in report.notes)
+    assert all(s.status == "extractive" and "98765" not in s.text for s in brief.summary)
+    assert len(brief.summary) >= len(brief.sections) + 1  # the thread and one clause per section
+    assert unsupported(brief) == []
 
 
 def test_thread_labels_cut_short_are_replaced_by_the_sections_own_and_the_thread_sentence_names_them():

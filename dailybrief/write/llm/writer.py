@@ -246,9 +246,11 @@ class LLMWriter(Asker):
         if result is None or not any(w.kind == "fact" for w in result[0]):
             return extractive, thread
         kept, labels = result
-        if sum(1 for w in kept if w.kind == "fact") * 2 < len(sections):
-            self.note_failure(f"summary: extractive writer: the model summed up {sum(w.kind == 'fact' for w in kept)}"
-                              f" of {len(sections)} sections")
+        # Only what the model wrote and the verifier let stand counts: a clause put in place of a failing
+        # sentence (status extractive) is a fragment, and the extractive summary says it whole.
+        written = sum(1 for w in kept if w.kind == "fact" and w.status != "extractive")
+        if written * 2 < len(sections):
+            self.note_failure(f"summary: extractive writer: the model summed up {written} of {len(sections)} sections")
             return extractive, thread
         if not all(is_clean_label(label) for label in labels) or len(labels) < min(3, len(sections)):
             # A label cut short or with punctuation (国家数据局，以) names no concept: the sections' own are used.

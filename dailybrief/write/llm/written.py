@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from dailybrief.models import SentenceKind
+from dailybrief.text.tokens import tokenizer
 from dailybrief.verify.claims import claims
 from dailybrief.write.extractive import restates
 from dailybrief.write.layout import Draft
@@ -107,16 +108,27 @@ def without_restatements(written: Sequence[Written], said: Sequence[str] = ()) -
 def without_clauses(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
     """Return a sentence without the clauses that hold these spans, None when too little is left.
 
-    An interpretation keeps its opening (这意味着，) when its first clause is left out.
+    An interpretation keeps its opening (这意味着，) when its first clause is left out; what is left must
+    not end in a phrase the left-out clause completed (国家发展改革委通过新闻发布会).
     """
     clauses = [(m.start(), m.end(), m.group()) for m in _CLAUSE.finditer(text.rstrip("。！!"))]
     kept = [c for a, b, c in clauses if not any(a <= s < b or a < e <= b for s, e in spans)]
     if len(kept) == len(clauses):
         return None
     out = "".join(kept).rstrip("，；,; ")
-    if len(out) < MIN_CLAUSE_SENTENCE or out.endswith(("意味着", "表明", "说明")):
+    if len(out) < MIN_CLAUSE_SENTENCE or out.endswith(("意味着", "表明", "说明")) or _ends_in_a_preposition(out):
         return None
     return out + "。"
+
+
+def _ends_in_a_preposition(text: str) -> bool:
+    """Say whether a text's last clause is a prepositional phrase with no verb after it (…通过新闻发布会)."""
+    last = re.split(r"[，；,;]", text)[-1]
+    tags = [tag for _word, tag in tokenizer().tag(last)]
+    if "p" not in tags:
+        return False
+    after = tags[len(tags) - tags[::-1].index("p"):]
+    return not any(tag.startswith("v") for tag in after)
 
 
 
