@@ -82,6 +82,7 @@ class Analysis:
     claims: tuple[Claim, ...]
     clauses: tuple[tuple[int, int], ...]
     clause_tokens: tuple[tuple[str, ...], ...]  # each clause's subject words in order
+    wordable: str = ""  # the folded text with every number and date masked (what words are read from)
 
     @cached_property
     def clause_words(self) -> tuple[frozenset[str], ...]:
@@ -117,12 +118,8 @@ class Analysis:
         reads as one masked word: the frame is where a figure stands, not what it is about.
         """
         start, end = self.clauses[self.clause_of(claim.start)]
-        masked = list(self.text)
-        for other in self.claims:
-            if other.quantity is not None or other.date is not None:
-                masked[other.start:other.end] = [MASK] * (other.end - other.start)
-        before = _words("".join(masked[start:claim.start]))
-        after = _words("".join(masked[claim.end:end]))
+        before = _words(self.wordable[start:claim.start])
+        after = _words(self.wordable[claim.end:end])
         return (before[-1] if before else "", after[0] if after else "")
 
     def subject(self, claim: Claim) -> frozenset[str]:
@@ -184,7 +181,7 @@ def analyse(text: str, *, actors: bool = True, outcomes: bool | None = None) -> 
         scan_outcomes(scan)
     clauses = _clauses(scan.flat)
     words = tuple(_subject_words(wordable[a:b]) for a, b in clauses)
-    return Analysis(text, tuple(sorted(scan.found, key=lambda c: c.start)), clauses, words)
+    return Analysis(text, tuple(sorted(scan.found, key=lambda c: c.start)), clauses, words, wordable)
 
 
 def quote_parts(key: str) -> list[str]:
